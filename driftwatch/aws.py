@@ -1,0 +1,197 @@
+"""AWS sessions, clients, region discovery and the translation of botocore errors.
+
+This is the only module that knows botocore's exception classes: everything
+else sees either a coverage status (for a single failed read) or an
+``AwsError`` from ``driftwatch.errors``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import botocore.exceptions
+from botocore.config import Config
+
+from driftwatch.errors import AwsError, CredentialsError, RegionError
+
+logger = logging.getLogger(__name__)
+
+# Error codes grouped by what they mean for a read. The groups decide the coverage
+# status a failed (region, type) read gets: never an empty list.
+DENIED_CODES = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnauthorizedOperation",
+        "AuthFailure",
+        "UnrecognizedClientException",
+    }
+)
+THROTTLED_CODES = frozenset(
+    {"RequestLimitExceeded", "Throttling", "ThrottlingException", "TooManyRequests"}
+)
+NOT_ENABLED_CODES = frozenset({"OptInRequired", "InvalidClientTokenId"})
+UNSUPPORTED_CODES = frozenset(
+    {"InvalidAction", "UnsupportedOperation", "NotImplemented", "UnknownOperation"}
+)
+CREDENTIAL_CODES = frozenset(
+    {"InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "AuthFailure"}
+)
+
+DEFAULT_MAX_ATTEMPTS = 10
+
+
+@dataclass(frozen=True)
+class AwsTarget:
+    """Where to talk to AWS: a profile, an endpoint override and retry settings."""
+
+    profile: str | None = None
+    endpoint_url: str | None = None
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    max_pool_connections: int = 32
+
+    def session(self, region: str | None = None) -> boto3.session.Session:
+        """A new boto3 session; sessions are cheap and not shared across threads."""
+        try:
+            return boto3.session.Session(profile_name=self.profile, region_name=region)
+        except botocore.exceptions.ProfileNotFound as exc:
+            raise CredentialsError(
+                f"AWS profile {self.profile!r} is not configured; "
+                "check ~/.aws/config or pass another --profile."
+            ) from exc
+
+    def client(
+        self,
+        service: str,
+        region: str,
+        session: boto3.session.Session | None = None,
+    ) -> Any:
+        """A client with adaptive retries, so throttling is absorbed, not reported."""
+        config = Config(
+            retries={"mode": "adaptive", "max_attempts": self.max_attempts},
+            max_pool_connections=self.max_pool_connections,
+            user_agent_extra="driftwatch",
+        )
+        session = session or self.session(region)
+        endpoint = self.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+        return session.client(
+            service, region_name=region, endpoint_url=endpoint, config=config
+        )
+
+
+def error_code(exc: BaseException) -> str | None:
+    """The AWS error code of a botocore ClientError, or None for other errors."""
+    if isinstance(exc, botocore.exceptions.ClientError):
+        code = exc.response.get("Error", {}).get("Code")
+        return str(code) if code else None
+    return None
+
+
+def coverage_status(exc: BaseException) -> str:
+    """The coverage status a failed read becomes: denied, throttled, and so on."""
+    code = error_code(exc)
+    if code in THROTTLED_CODES:
+        return "throttled"
+    if code in NOT_ENABLED_CODES:
+        return "not_enabled"
+    if code in DENIED_CODES:
+        return "denied"
+    if code in UNSUPPORTED_CODES or _is_not_implemented(exc):
+        return "unsupported"
+    return "error"
+
+
+def _is_not_implemented(exc: BaseException) -> bool:
+    # Emulators (moto) answer an action they lack with HTTP 500 "not yet
+    # implemented" or a NotImplementedError text; that is "unsupported", not empty.
+    text = str(exc).lower()
+    return "not yet implemented" in text or "notimplemented" in text
+
+
+def describe_failure(exc: BaseException) -> str:
+    """A one-line description of a failed call, for a coverage row's detail."""
+    code = error_code(exc)
+    if code:
+        message = exc.response.get("Error", {}).get("Message", "")  # type: ignore[attr-defined]
+        return f"{code}: {message}".strip().rstrip(":")
+    return f"{type(exc).__name__}: {exc}"
+
+
+def translate(exc: BaseException, what: str) -> AwsError:
+    """Turn a botocore failure of a whole-command call into one clear AwsError."""
+    code = error_code(exc)
+    if isinstance(exc, botocore.exceptions.NoCredentialsError) or code in (
+        CREDENTIAL_CODES
+    ):
+        return CredentialsError(
+            f"AWS rejected or could not find credentials while {what}; configure "
+            "them (aws configure, AWS_PROFILE or --profile) and try again.",
+            code,
+        )
+    if isinstance(exc, botocore.exceptions.EndpointConnectionError):
+        return AwsError(
+            f"Could not reach AWS while {what} ({exc}); check the region, "
+            "--endpoint-url and the network.",
+            code,
+        )
+    if isinstance(exc, botocore.exceptions.PartialCredentialsError):
+        return CredentialsError(
+            f"The AWS credentials are incomplete while {what}: {exc}.", code
+        )
+    return AwsError(f"AWS call failed while {what}: {describe_failure(exc)}.", code)
+
+
+AWS_FAILURES: tuple[type[BaseException], ...] = (
+    botocore.exceptions.BotoCoreError,
+    botocore.exceptions.ClientError,
+)
+
+
+def account_id(target: AwsTarget, region: str) -> str:
+    """The account of the current credentials, from STS."""
+    try:
+        sts = target.client("sts", region)
+        return str(sts.get_caller_identity()["Account"])
+    except AWS_FAILURES as exc:
+        raise translate(
+            exc, "asking STS which account the credentials belong to"
+        ) from exc
+
+
+def enabled_regions(target: AwsTarget, home_region: str) -> list[str]:
+    """Regions enabled for the account (describe_regions without AllRegions)."""
+    try:
+        ec2 = target.client("ec2", home_region)
+        regions = ec2.describe_regions()["Regions"]
+    except AWS_FAILURES as exc:
+        raise translate(exc, "listing the enabled regions") from exc
+    return sorted(region["RegionName"] for region in regions)
+
+
+def resolve_regions(
+    target: AwsTarget, requested: Sequence[str], home_region: str
+) -> list[str]:
+    """The regions to read: the ones requested, checked, or every enabled one."""
+    enabled = enabled_regions(target, home_region)
+    if not requested:
+        return enabled
+    unknown = sorted(set(requested) - set(enabled))
+    if unknown:
+        raise RegionError(
+            f"Region {', '.join(unknown)} is not enabled for this account or does "
+            f"not exist; enabled regions are: {', '.join(enabled)}."
+        )
+    return sorted(set(requested))
+
+
+def home_region(target: AwsTarget, requested: Iterable[str]) -> str:
+    """The region used for account-level calls (STS, describe_regions)."""
+    for region in requested:
+        return region
+    configured = target.session().region_name
+    return configured or "us-east-1"
