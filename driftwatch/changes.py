@@ -61,6 +61,7 @@ class Change:
     summary: str
     details: tuple[Detail, ...]
     opens_internet_path: bool = False
+    kind: str = ""
 
     @property
     def resource_key(self) -> tuple[str, str, str, str]:
@@ -80,6 +81,8 @@ class Change:
             "severity": self.severity,
             "summary": self.summary,
             "details": [detail.to_document() for detail in self.details],
+            "opens_internet_path": self.opens_internet_path,
+            "kind": self.kind,
         }
 
 

@@ -1,0 +1,221 @@
+"""Type knowledge of the drift engine, in one table keyed by resource type.
+
+``VIEWS`` says, per type, how a resource is named for people, which describer
+reads each of its parts (``driftwatch.drift.rules``), which fields hold JSON
+documents to compare parsed, which top-level fields change together as one
+part, and which resources are not drift at all. Parts without a describer get
+the generic ones below: tags, keyed list items and plain fields.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from driftwatch import canonical, registry
+from driftwatch.drift import rules
+from driftwatch.drift.part import Describer, PartChange, Properties, Verdict
+
+TAG_FIELDS = frozenset({"Tags", "TagSet"})
+SHORT_VALUE = 60
+
+
+def _never(_properties: Properties) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class TypeView:
+    """How drift names, reads and summarises one resource type."""
+
+    name_field: str | None = None
+    parts: Mapping[str, Describer] = field(default_factory=dict)
+    nouns: Mapping[str, str] = field(default_factory=dict)
+    json_fields: frozenset[str] = frozenset()
+    field_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    not_drift: Callable[[Properties], bool] = _never
+
+    def label(self, resource_id: str, properties: Properties) -> str:
+        """``sg-0abc (prod-app)``: the id and, when it has one, the name."""
+        name = properties.get(self.name_field) if self.name_field else None
+        if not name:
+            name = _name_tag(properties)
+        return f"{resource_id} ({name})" if name else resource_id
+
+    def describer(self, field_name: str) -> Describer:
+        """The describer of a part of this type."""
+        if field_name in self.parts:
+            return self.parts[field_name]
+        if field_name in TAG_FIELDS:
+            return tag
+        return setting
+
+    def followers(self) -> frozenset[str]:
+        """Fields that are reported inside another field's part."""
+        return frozenset(name for group in self.field_groups.values() for name in group)
+
+
+def view(resource_type: str) -> TypeView:
+    """The view of a type (every registry type has one)."""
+    return VIEWS[resource_type]
+
+
+def _name_tag(properties: Properties) -> str | None:
+    for tag_field in TAG_FIELDS:
+        for item in properties.get(tag_field) or []:
+            if item.get("Key") == "Name" and item.get("Value"):
+                return str(item["Value"])
+    return None
+
+
+def short(value: Any) -> str:
+    """A value as compact JSON, cut to fit in a sentence."""
+    text = json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
+    return text if len(text) <= SHORT_VALUE else text[: SHORT_VALUE - 1] + "…"
+
+
+def key_text(key: tuple[Any, ...] | None) -> str:
+    """A list item key as people read it: its non-empty parts."""
+    return " ".join(str(part) for part in key or () if part not in ("", None))
+
+
+# --- generic describers -------------------------------------------------------------
+
+
+def tag(part: PartChange) -> Verdict:
+    """A tag added, removed or given another value."""
+    key = key_text(part.key)
+    if part.action == "added":
+        value = part.after.get("Value", "")
+        return Verdict("tag", f"tag {key}={value} added to {part.label}")
+    if part.action == "removed":
+        value = part.before.get("Value", "")
+        return Verdict("tag", f"tag {key} removed from {part.label} (was {value})")
+    return Verdict(
+        "tag",
+        f"tag {key} on {part.label} changed from {part.before.get('Value')!r} to "
+        f"{part.after.get('Value')!r}",
+    )
+
+
+def keyed_item(part: PartChange, noun: str) -> Verdict:
+    """An item of a keyed list without a describer of its own."""
+    item = f"{noun} {key_text(part.key)}"
+    if part.action == "added":
+        return Verdict("setting", f"{item} added to {part.label}")
+    if part.action == "removed":
+        return Verdict("setting", f"{item} removed from {part.label}")
+    return Verdict("setting", f"{item} of {part.label} changed")
+
+
+def setting(part: PartChange) -> Verdict:
+    """A top-level field set, unset or changed."""
+    name = part.field
+    if part.action == "added":
+        return Verdict("setting", f"{name} of {part.label} set to {short(part.after)}")
+    if part.action == "removed":
+        return Verdict(
+            "setting", f"{name} of {part.label} removed (was {short(part.before)})"
+        )
+    return Verdict(
+        "setting",
+        f"{name} of {part.label} changed from {short(part.before)} to "
+        f"{short(part.after)}",
+    )
+
+
+def endpoint_policy(part: PartChange) -> Verdict:
+    """The policy document of a VPC endpoint (compared parsed)."""
+    verb = {"added": "set on", "removed": "removed from", "changed": "changed on"}
+    return Verdict("endpoint-policy", f"policy {verb[part.action]} {part.label}")
+
+
+def prefix_list_entry(part: PartChange) -> Verdict:
+    """A CIDR added to or removed from a managed prefix list."""
+    cidr = part.value.get("Cidr", "?")
+    verb = {"added": "added to", "removed": "removed from", "changed": "changed on"}
+    return Verdict("prefix-list-entry", f"{cidr} {verb[part.action]} {part.label}")
+
+
+# --- the table ------------------------------------------------------------------
+
+VIEWS: Mapping[str, TypeView] = {
+    registry.VPC: TypeView(
+        nouns={
+            "CidrBlockAssociationSet": "IPv4 CIDR block",
+            "Ipv6CidrBlockAssociationSet": "IPv6 CIDR block",
+        }
+    ),
+    registry.SUBNET: TypeView(nouns={"Ipv6CidrBlockAssociationSet": "IPv6 CIDR block"}),
+    registry.SECURITY_GROUP: TypeView(
+        name_field="GroupName",
+        parts={
+            "IpPermissions": rules.ingress_rule,
+            "IpPermissionsEgress": rules.egress_rule,
+        },
+    ),
+    registry.NETWORK_ACL: TypeView(
+        parts={"Entries": rules.acl_entry, "Associations": rules.acl_association}
+    ),
+    registry.ROUTE_TABLE: TypeView(
+        parts={
+            "Routes": rules.route,
+            "Associations": rules.route_table_association,
+            "PropagatingVgws": rules.propagating_gateway,
+        }
+    ),
+    # Requester-managed ENIs (load balancers, Lambda, NAT, endpoints) are
+    # created and deleted by AWS services on their own: never drift.
+    registry.NETWORK_INTERFACE: TypeView(
+        parts={
+            "Association": rules.interface_public_address,
+            "PrivateIpAddresses": rules.interface_private_address,
+            "Ipv6Addresses": rules.interface_ipv6_address,
+            "Groups": rules.interface_group,
+        },
+        not_drift=canonical.is_requester_managed,
+    ),
+    registry.INTERNET_GATEWAY: TypeView(
+        parts={"Attachments": rules.internet_gateway_attachment}
+    ),
+    registry.EGRESS_ONLY_INTERNET_GATEWAY: TypeView(
+        parts={"Attachments": rules.egress_only_gateway_attachment}
+    ),
+    registry.VPC_PEERING_CONNECTION: TypeView(),
+    registry.NAT_GATEWAY: TypeView(nouns={"NatGatewayAddresses": "address"}),
+    registry.VPC_ENDPOINT: TypeView(
+        name_field="ServiceName",
+        parts={"PolicyDocument": endpoint_policy},
+        json_fields=frozenset({"PolicyDocument"}),
+    ),
+    registry.CUSTOMER_GATEWAY: TypeView(),
+    # Where an Elastic IP sits is one fact spread over four fields.
+    registry.EIP: TypeView(
+        name_field="PublicIp",
+        parts={"NetworkInterfaceId": rules.elastic_ip_placement},
+        field_groups={
+            "NetworkInterfaceId": (
+                "InstanceId",
+                "NetworkInterfaceOwnerId",
+                "PrivateIpAddress",
+            )
+        },
+    ),
+    registry.PREFIX_LIST: TypeView(
+        name_field="PrefixListName",
+        parts={"Entries": prefix_list_entry},
+    ),
+}
+
+
+def describe_part(type_view: TypeView, part: PartChange) -> Verdict:
+    """The verdict on one part, from the type's describer or a generic one."""
+    if part.key is not None and part.field in type_view.nouns:
+        return keyed_item(part, type_view.nouns[part.field])
+    if part.key is not None and part.field not in type_view.parts:
+        if part.field in TAG_FIELDS:
+            return tag(part)
+        return keyed_item(part, part.field)
+    return type_view.describer(part.field)(part)
