@@ -10,7 +10,8 @@ failure to exit lives in exactly one place::
     ├── StoreError (+ OSError)          the store cannot be read, locked or written
     ├── AwsError                        an AWS call failed as a whole
     │   ├── CredentialsError            no usable credentials
-    │   └── RegionError                 a region that does not exist or is not enabled
+    │   ├── RegionError                 a region that does not exist or is not enabled
+    │   └── CloudTrailError             CloudTrail could not be read for attribution
     └── ApplyError                      revert --apply could not start at all
 
 Read failures of single (region, resource type) pairs are not exceptions: they
@@ -61,6 +62,10 @@ class CredentialsError(AwsError):
 
 class RegionError(AwsError):
     """A region was named that does not exist or is not enabled."""
+
+
+class CloudTrailError(AwsError):
+    """CloudTrail events of a region could not be read (the diff goes on without)."""
 
 
 class ApplyError(DriftwatchError):
