@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
 import botocore.exceptions
+import botocore.loaders
+import botocore.parsers
+import botocore.session
 from botocore.config import Config
 
 from driftwatch.errors import AwsError, CredentialsError, RegionError
@@ -56,14 +60,27 @@ class AwsTarget:
     max_pool_connections: int = 32
 
     def session(self, region: str | None = None) -> boto3.session.Session:
-        """A new boto3 session; sessions are cheap and not shared across threads."""
+        """A new boto3 session, for one thread only (sessions are not thread-safe).
+
+        Every session shares one botocore data loader, so the large EC2 API
+        model is parsed once per process instead of once per session.
+        """
+        core = botocore.session.Session()
+        core.register_component("data_loader", _shared_loader(core))
         try:
-            return boto3.session.Session(profile_name=self.profile, region_name=region)
+            session = boto3.session.Session(
+                botocore_session=core, profile_name=self.profile, region_name=region
+            )
         except botocore.exceptions.ProfileNotFound as exc:
             raise CredentialsError(
                 f"AWS profile {self.profile!r} is not configured; "
                 "check ~/.aws/config or pass another --profile."
             ) from exc
+        # boto3 appends its own data path to the loader of each new session:
+        # on a shared loader that list would grow by one entry per session.
+        paths = core.get_component("data_loader").search_paths
+        paths[:] = list(dict.fromkeys(paths))
+        return session
 
     def client(
         self,
@@ -82,6 +99,19 @@ class AwsTarget:
         return session.client(
             service, region_name=region, endpoint_url=endpoint, config=config
         )
+
+
+_loader: botocore.loaders.Loader | None = None
+_loader_lock = threading.Lock()
+
+
+def _shared_loader(first: botocore.session.Session) -> botocore.loaders.Loader:
+    """The process's one data loader; the first session's own loader becomes it."""
+    global _loader  # noqa: PLW0603 - one loader (a read-only cache) per process
+    with _loader_lock:
+        if _loader is None:
+            _loader = first.get_component("data_loader")
+        return _loader
 
 
 def error_code(exc: BaseException) -> str | None:
@@ -107,10 +137,17 @@ def coverage_status(exc: BaseException) -> str:
 
 
 def _is_not_implemented(exc: BaseException) -> bool:
-    # Emulators (moto) answer an action they lack with HTTP 500 "not yet
-    # implemented" or a NotImplementedError text; that is "unsupported", not empty.
+    # Emulators lack some actions: in-process moto raises NotImplementedError
+    # ("The ... action has not been implemented"); others say so in an error
+    # text. That is "unsupported", not empty. (A moto server answers an HTML
+    # 500 page that names nothing: that stays "error".)
+    if isinstance(exc, NotImplementedError):
+        return True
     text = str(exc).lower()
-    return "not yet implemented" in text or "notimplemented" in text
+    return any(
+        phrase in text
+        for phrase in ("not yet implemented", "not been implemented", "notimplemented")
+    )
 
 
 def describe_failure(exc: BaseException) -> str:
@@ -149,6 +186,9 @@ def translate(exc: BaseException, what: str) -> AwsError:
 AWS_FAILURES: tuple[type[BaseException], ...] = (
     botocore.exceptions.BotoCoreError,
     botocore.exceptions.ClientError,
+    # Not a BotoCoreError: what an endpoint (an emulator's HTTP 500 page, a
+    # proxy) answers when it is not an AWS response at all.
+    botocore.parsers.ResponseParserError,
 )
 
 
@@ -190,8 +230,15 @@ def resolve_regions(
 
 
 def home_region(target: AwsTarget, requested: Iterable[str]) -> str:
-    """The region used for account-level calls (STS, describe_regions)."""
+    """The region used for account-level calls (STS, describe_regions).
+
+    The configured region comes first: a mistyped ``--region`` must be
+    reported as not enabled by ``describe_regions`` in a region that works,
+    not as an unreachable endpoint in the mistyped one.
+    """
+    configured = target.session().region_name
+    if configured:
+        return str(configured)
     for region in requested:
         return region
-    configured = target.session().region_name
-    return configured or "us-east-1"
+    return "us-east-1"

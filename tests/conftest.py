@@ -22,6 +22,7 @@ from moto import mock_aws
 from moto.server import ThreadedMotoServer
 
 from driftwatch.cli import main
+from driftwatch.demo.estate import Estate, build_estate
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -121,3 +122,9 @@ def run_driftwatch(
         timeout=timeout,
         check=False,
     )
+
+
+@pytest.fixture
+def estate(ec2: object) -> Estate:
+    """The hardened demo estate, one app tier, on in-process moto in us-east-1."""
+    return build_estate(ec2)

@@ -1,0 +1,97 @@
+"""Concurrent reads of every resource type in every selected region.
+
+``collect`` asks STS for the account, resolves the regions (none given: every
+enabled one), then reads every type of ``registry.RESOURCE_TYPES`` in every
+region at once on a bounded pool (``pool``), one region's outcomes driving its
+next reads (``region``, ``enrich``), and builds one canonical snapshot.
+
+A read that fails becomes a coverage row (denied, throttled, not_enabled,
+unsupported or error) and the rest goes on; only a failure of the whole
+command (credentials, an unknown region) raises.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from driftwatch import aws, registry
+from driftwatch import snapshot as snap
+from driftwatch.collect.pool import ReadLimits, ReadPool
+from driftwatch.collect.reads import Read
+from driftwatch.collect.region import RegionRead
+
+__all__ = ["ProgressCallback", "ReadLimits", "collect"]
+
+logger = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[str, str, int, int], None]
+
+
+def collect(
+    target: aws.AwsTarget,
+    regions: Sequence[str],
+    *,
+    label: str | None = None,
+    progress: ProgressCallback | None = None,
+    limits: ReadLimits | None = None,
+) -> snap.Snapshot:
+    """Read every tracked type in ``regions`` (empty: all enabled) into a snapshot.
+
+    ``progress(region, resource_type, done, total)`` is called in the calling
+    thread each time one (region, type) is settled; ``done`` and ``total``
+    count those pairs over the whole collection.
+
+    Raises:
+        CredentialsError: STS found no usable credentials.
+        RegionError: a requested region does not exist or is not enabled.
+        AwsError: the account or its regions could not be listed.
+    """
+    home = aws.home_region(target, regions)
+    account_id = aws.account_id(target, home)
+    selected = aws.resolve_regions(target, regions, home)
+    logger.info(
+        "reading %d types in %d regions of %s",
+        len(registry.RESOURCE_TYPES),
+        len(selected),
+        account_id,
+    )
+
+    tracker = _Progress(len(selected) * len(registry.RESOURCE_TYPES), progress)
+    region_reads = {
+        region: RegionRead(account_id, region, tracker.advance) for region in selected
+    }
+
+    def settle(read: Read, outcome: Any) -> list[Read]:
+        return region_reads[read.region].settle(read, outcome)
+
+    first = _interleaved([state.first_reads() for state in region_reads.values()])
+    ReadPool(target, limits or ReadLimits()).run(first, settle)
+
+    return snap.build(
+        (r for state in region_reads.values() for r in state.resources()),
+        (row for state in region_reads.values() for row in state.coverage()),
+        label=label,
+    )
+
+
+def _interleaved(per_region: list[list[Read]]) -> list[Read]:
+    """The first reads of all regions, one of each region in turn."""
+    longest = max((len(reads) for reads in per_region), default=0)
+    return [reads[i] for i in range(longest) for reads in per_region if i < len(reads)]
+
+
+class _Progress:
+    """Counts settled (region, type) pairs and tells the caller's callback."""
+
+    def __init__(self, total: int, callback: ProgressCallback | None) -> None:
+        self.total = total
+        self.done = 0
+        self._callback = callback
+
+    def advance(self, region: str, resource_type: str) -> None:
+        """One more (region, type) pair is settled."""
+        self.done += 1
+        if self._callback is not None:
+            self._callback(region, resource_type, self.done, self.total)

@@ -1,0 +1,1 @@
+"""An emulated AWS estate for the demo, the tests and the benchmarks."""
