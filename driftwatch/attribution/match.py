@@ -180,7 +180,9 @@ def change_direction(change: Change) -> str:
         return table.ADD
     if change.action == "removed":
         return table.REMOVE
-    kinds = {detail.kind for detail in change.details}
+    # The part itself appeared or went (a rule, a route); a detail deeper in
+    # it (a description, a route target) means the part was changed.
+    kinds = {detail.kind for detail in change.details if detail.path == change.part}
     if kinds == {"added"}:
         return table.ADD
     if kinds == {"removed"}:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
-from driftwatch import aws, drift
+from driftwatch import attribution, aws, drift
 from driftwatch import snapshot as snap
 from driftwatch.cli import main
 from driftwatch.cli.options import (
@@ -57,14 +58,29 @@ SUFFIX_FORMATS = {
     default=None,
     help="JSON file of ignore rules (patterns, reason, expires).",
 )
+@click.option(
+    "--attribute",
+    "attribute",
+    is_flag=True,
+    help="Say who made each change, from CloudTrail lookup_events.",
+)
+@click.option(
+    "--cloudtrail-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Attribute from the trail's log files in DIR instead (implies --attribute).",
+)
 @common_options
 @aws_options
 def diff_command(
+    *,
     baseline_ref: str,
     current_ref: str | None,
     output_format: str | None,
     output: Path | None,
     ignore_file: Path | None,
+    attribute: bool,
+    cloudtrail_dir: Path | None,
 ) -> None:
     """Report every change since an approved baseline, and nothing else."""
     given = settings()
@@ -75,11 +91,35 @@ def diff_command(
     else:
         current = _live(given, baseline)
     result = drift.compute(baseline.snapshot, current.snapshot, ignore=rules)
+    found = {}
+    if attribute or cloudtrail_dir:
+        found = _attribution(result, baseline, current, cloudtrail_dir)
     report = DiffReport(
-        result, baseline.header(), current.header(), _artifact(baseline)
+        result, baseline.header(), current.header(), _artifact(baseline), found
     )
     emit(render(output_format or _default_format(output), report), output)
     finish(result.exit_code)
+
+
+def _attribution(
+    result: drift.DriftResult,
+    baseline: Loaded,
+    current: Loaded,
+    cloudtrail_dir: Path | None,
+) -> dict[str, dict[str, Any]]:
+    """Attribution documents by change id, from log files or the CloudTrail API."""
+    source: attribution.EventSource
+    if cloudtrail_dir is not None:
+        source = attribution.LogFileSource(cloudtrail_dir)
+    else:
+        source = attribution.LookupEventsSource(aws_settings().target)
+    found = attribution.attribute_changes(
+        result.changes,
+        since=baseline.snapshot.taken_at,
+        until=current.snapshot.taken_at,
+        source=source,
+    )
+    return {item.change_id: item.to_document() for item in found}
 
 
 def _default_format(output: Path | None) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from rich.console import Console
@@ -20,6 +20,7 @@ from driftwatch import __version__
 from driftwatch.changes import Change
 from driftwatch.drift import DriftResult
 from driftwatch.drift.severity import KINDS
+from driftwatch.report.who import who_text
 
 Header = Mapping[str, Any]
 
@@ -50,6 +51,19 @@ class DiffReport:
     baseline: Header
     current: Header
     baseline_source: str = ""
+    # ``attribution`` documents by change id (``diff --attribute``), else empty.
+    attribution: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def change_document(self, change: Change) -> dict[str, Any]:
+        """A change as the diff JSON has it, with its attribution when there is one."""
+        found = change.to_document()
+        if change.change_id in self.attribution:
+            found["attribution"] = dict(self.attribution[change.change_id])
+        return found
+
+    def who(self, change: Change) -> str:
+        """Who made the change, in one line ("" without attribution)."""
+        return who_text(self.attribution.get(change.change_id))
 
 
 def document(report: DiffReport) -> dict[str, Any]:
@@ -59,7 +73,7 @@ def document(report: DiffReport) -> dict[str, Any]:
         "baseline": dict(report.baseline),
         "current": dict(report.current),
         "summary": result.counts(),
-        "changes": [change.to_document() for change in result.changes],
+        "changes": [report.change_document(change) for change in result.changes],
         "unknown": [row.to_document() for row in result.unknown],
         "ignored": [ignored.to_document() for ignored in result.ignored],
         "expired_rules": [rule.to_document() for rule in result.expired_rules],
@@ -91,16 +105,18 @@ def render_table(report: DiffReport, width: int = TABLE_WIDTH) -> str:
     )
     if result.changes:
         table = Table(show_lines=False)
-        for column in ("severity", "account / region", "resource", "change", "id"):
+        columns = ["severity", "account / region", "resource", "change", "id"]
+        for column in columns + (["who"] if report.attribution else []):
             table.add_column(column)
         for change in result.changes:
-            table.add_row(
+            cells = [
                 change.severity,
                 f"{change.account_id}\n{change.region}",
                 _resource(change),
                 change.summary,
                 change.change_id,
-            )
+            ]
+            table.add_row(*cells, *([report.who(change)] if report.attribution else []))
         console.print(table)
     for row in result.unknown:
         console.print(
@@ -151,18 +167,25 @@ def render_markdown(report: DiffReport) -> str:
         "",
     ]
     if result.changes:
-        lines += [
-            "| severity | account | region | resource | change | id |",
-            "|---|---|---|---|---|---|",
-        ]
-        lines += [
-            f"| {c.severity} | {c.account_id} | {c.region} | `{c.resource_id}` | "
-            f"{_cell(c.summary)} | `{c.change_id}` |"
-            for c in result.changes
-        ]
-        lines.append("")
+        lines += _markdown_changes(report)
     lines += _markdown_gaps(result)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _markdown_changes(report: DiffReport) -> list[str]:
+    who = bool(report.attribution)
+    lines = [
+        "| severity | account | region | resource | change | id |"
+        + (" who |" if who else ""),
+        "|---|---|---|---|---|---|" + ("---|" if who else ""),
+    ]
+    for c in report.result.changes:
+        row = (
+            f"| {c.severity} | {c.account_id} | {c.region} | `{c.resource_id}` | "
+            f"{_cell(c.summary)} | `{c.change_id}` |"
+        )
+        lines.append(row + (f" {_cell(report.who(c))} |" if who else ""))
+    return [*lines, ""]
 
 
 def _markdown_gaps(result: DriftResult) -> list[str]:
