@@ -127,7 +127,8 @@ def resource_changes(lookup: Lookup, key: snap.ResourceKey) -> list[Change]:
     if before == after:
         return []
     if any(
-        props is not None and type_view.not_drift(props) for props in (before, after)
+        props is not None and type_view.not_drift(lookup, key, props)
+        for props in (before, after)
     ):
         logger.debug("%s %s is managed by an AWS service: not drift", key[2], key[3])
         return []
@@ -205,6 +206,8 @@ def _part_verdicts(
             part = PartChange(
                 key, label, field, item_key, old, new, before, after, lookup
             )
+            if describe.is_derived(type_view, part):
+                continue
             verdict = describe.describe_part(type_view, part)
             yield part_name(field, item_key), verdict, details
 

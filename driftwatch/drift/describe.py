@@ -14,16 +14,24 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from driftwatch import canonical, registry
+from driftwatch import registry
 from driftwatch.drift import rules
-from driftwatch.drift.part import Describer, PartChange, Properties, Verdict
+from driftwatch.drift.part import Describer, Lookup, PartChange, Properties, Verdict
+from driftwatch.snapshot import ResourceKey
 
 TAG_FIELDS = frozenset({"Tags", "TagSet"})
 SHORT_VALUE = 60
 
 
-def _never(_properties: Properties) -> bool:
+NotDrift = Callable[[Lookup, ResourceKey, Properties], bool]
+
+
+def _never(_lookup: Lookup, _key: ResourceKey, _properties: Properties) -> bool:
     return False
+
+
+def _service_managed(lookup: Lookup, key: ResourceKey, properties: Properties) -> bool:
+    return lookup.service_managed(key, properties)
 
 
 @dataclass(frozen=True)
@@ -35,7 +43,8 @@ class TypeView:
     nouns: Mapping[str, str] = field(default_factory=dict)
     json_fields: frozenset[str] = frozenset()
     field_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    not_drift: Callable[[Properties], bool] = _never
+    not_drift: NotDrift = _never
+    derived: Mapping[str, Callable[[PartChange], bool]] = field(default_factory=dict)
 
     def label(self, resource_id: str, properties: Properties) -> str:
         """``sg-0abc (prod-app)``: the id and, when it has one, the name."""
@@ -159,15 +168,20 @@ VIEWS: Mapping[str, TypeView] = {
     registry.NETWORK_ACL: TypeView(
         parts={"Entries": rules.acl_entry, "Associations": rules.acl_association}
     ),
+    # AWS adds and removes the local route of each VPC CIDR, and the prefix
+    # list routes of gateway endpoints, by itself: they follow the change
+    # reported on the VPC or the endpoint. Re-pointing one is drift.
     registry.ROUTE_TABLE: TypeView(
         parts={
             "Routes": rules.route,
             "Associations": rules.route_table_association,
             "PropagatingVgws": rules.propagating_gateway,
-        }
+        },
+        derived={"Routes": rules.is_managed_route},
     ),
     # Requester-managed ENIs (load balancers, Lambda, NAT, endpoints) are
-    # created and deleted by AWS services on their own: never drift.
+    # created and deleted by AWS services on their own: never drift. A NAT
+    # gateway's ENI counts even where an emulator does not flag it.
     registry.NETWORK_INTERFACE: TypeView(
         parts={
             "Association": rules.interface_public_address,
@@ -175,7 +189,7 @@ VIEWS: Mapping[str, TypeView] = {
             "Ipv6Addresses": rules.interface_ipv6_address,
             "Groups": rules.interface_group,
         },
-        not_drift=canonical.is_requester_managed,
+        not_drift=_service_managed,
     ),
     registry.INTERNET_GATEWAY: TypeView(
         parts={"Attachments": rules.internet_gateway_attachment}
@@ -208,6 +222,12 @@ VIEWS: Mapping[str, TypeView] = {
         parts={"Entries": prefix_list_entry},
     ),
 }
+
+
+def is_derived(type_view: TypeView, part: PartChange) -> bool:
+    """True for a part change that AWS makes by itself as a result of another."""
+    check = type_view.derived.get(part.field)
+    return check is not None and check(part)
 
 
 def describe_part(type_view: TypeView, part: PartChange) -> Verdict:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
+from driftwatch import canonical, registry
 from driftwatch.snapshot import Resource, ResourceKey
 
 Properties = Mapping[str, Any]
@@ -33,6 +35,26 @@ class Lookup:
         key = (near[0], near[1], resource_type, resource_id)
         found = self.current.get(key) or self.baseline.get(key)
         return found.properties if found is not None else None
+
+    @cached_property
+    def nat_interfaces(self) -> frozenset[ResourceKey]:
+        """Keys of the ENIs that NAT gateways own, on either side."""
+        keys: set[ResourceKey] = set()
+        for side in (self.baseline, self.current):
+            for key, resource in side.items():
+                if key[2] != registry.NAT_GATEWAY:
+                    continue
+                for address in resource.properties.get("NatGatewayAddresses") or []:
+                    interface = address.get("NetworkInterfaceId")
+                    if interface:
+                        keys.add(
+                            (key[0], key[1], registry.NETWORK_INTERFACE, interface)
+                        )
+        return frozenset(keys)
+
+    def service_managed(self, key: ResourceKey, properties: Properties) -> bool:
+        """True for an ENI that an AWS service creates and deletes on its own."""
+        return canonical.is_requester_managed(properties) or key in self.nat_interfaces
 
 
 @dataclass(frozen=True)

@@ -202,6 +202,17 @@ def _to_internet_gateway(route: Mapping[str, Any]) -> bool:
     return str(route.get("GatewayId", "")).startswith("igw-")
 
 
+def is_managed_route(part: PartChange) -> bool:
+    """A route AWS adds and removes itself: local, or a gateway endpoint's."""
+    if part.action == "changed":
+        return False
+    gateway = str(part.value.get("GatewayId", ""))
+    endpoint_route = (
+        gateway.startswith("vpce-") and "DestinationPrefixListId" in part.value
+    )
+    return gateway == "local" or endpoint_route
+
+
 def route(part: PartChange) -> Verdict:
     """A route (by destination) added, removed or pointed elsewhere."""
     value = part.value
@@ -283,7 +294,8 @@ def _requester_managed(part: PartChange, interface_id: str) -> bool:
     interface = part.lookup.current_properties(
         part.resource_key, registry.NETWORK_INTERFACE, interface_id
     )
-    return interface is not None and canonical.is_requester_managed(interface)
+    key = (*part.resource_key[:2], registry.NETWORK_INTERFACE, interface_id)
+    return interface is not None and part.lookup.service_managed(key, interface)
 
 
 def elastic_ip_placement(part: PartChange) -> Verdict:

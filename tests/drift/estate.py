@@ -7,11 +7,13 @@ attributes), so drift tests run on real moto shapes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from driftwatch import registry
 from driftwatch import snapshot as snap
+from driftwatch.changes import Change
+from driftwatch.drift import DriftResult, compute
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -61,3 +63,27 @@ def read(ec2: Any, *, snapshot_id: str = "moto") -> snap.Snapshot:
         snap.Coverage(ACCOUNT, REGION, name, "ok") for name in registry.TYPE_NAMES
     ]
     return snap.build(resources(ec2), coverage, snapshot_id=snapshot_id)
+
+
+def drift_of(ec2: Any, mutate: Callable[[], object]) -> DriftResult:
+    """The drift that ``mutate`` causes on the moto account."""
+    before = read(ec2, snapshot_id="before")
+    mutate()
+    return compute(before, read(ec2, snapshot_id="after"))
+
+
+def only(result: DriftResult) -> Change:
+    """The single change of a result (fails with the list when there are more)."""
+    assert len(result.changes) == 1, [c.summary for c in result.changes]
+    return result.changes[0]
+
+
+def world(port: int, protocol: str = "tcp", cidr: str = "0.0.0.0/0") -> dict[str, Any]:
+    """An IpPermission for one port from one CIDR."""
+    field, value = ("Ipv6Ranges", "CidrIpv6") if ":" in cidr else ("IpRanges", "CidrIp")
+    return {
+        "IpProtocol": protocol,
+        "FromPort": port,
+        "ToPort": port,
+        field: [{value: cidr}],
+    }
