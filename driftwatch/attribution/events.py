@@ -374,6 +374,38 @@ EVENT_KINDS_IN_ORDER: tuple[EventKind, ...] = (
         "DeleteCustomerGateway",
         _deletes(r.CUSTOMER_GATEWAY, "request.customerGatewayId"),
     ),
+    # supporting types: reachability reads them, revert may delete them
+    _kind(
+        "AssociateDhcpOptions",
+        _edits(r.VPC, "request.vpcId", ("DhcpOptionsId",), CHANGE),
+    ),
+    _kind("CreateSubnet", _creates(r.SUBNET, "response.subnet.subnetId")),
+    _kind("DeleteSubnet", _deletes(r.SUBNET, "request.subnetId")),
+    _kind(
+        "ModifySubnetAttribute",
+        _edits(
+            r.SUBNET,
+            "request.subnetId",
+            ("MapPublicIpOnLaunch", "AssignIpv6AddressOnCreation"),
+            CHANGE,
+            p.field_parameter,
+        ),
+    ),
+    _kind(
+        "ModifyManagedPrefixList",
+        _edits(r.PREFIX_LIST, "request.prefixListId", ("Entries",), CHANGE),
+    ),
+    _kind(
+        "CreateEgressOnlyInternetGateway",
+        _creates(
+            r.EGRESS_ONLY_INTERNET_GATEWAY,
+            "response.egressOnlyInternetGateway.egressOnlyInternetGatewayId",
+        ),
+    ),
+    _kind(
+        "DeleteEgressOnlyInternetGateway",
+        _deletes(r.EGRESS_ONLY_INTERNET_GATEWAY, "request.egressOnlyInternetGatewayId"),
+    ),
     # tags, on every type
     _kind(
         "CreateTags",
