@@ -34,6 +34,10 @@ def _service_managed(lookup: Lookup, key: ResourceKey, properties: Properties) -
     return lookup.service_managed(key, properties)
 
 
+def _aws_owned(_lookup: Lookup, _key: ResourceKey, properties: Properties) -> bool:
+    return properties.get("OwnerId") == "AWS"
+
+
 @dataclass(frozen=True)
 class TypeView:
     """How drift names, reads and summarises one resource type."""
@@ -217,9 +221,12 @@ VIEWS: Mapping[str, TypeView] = {
             )
         },
     ),
+    # AWS-managed prefix lists (S3, DynamoDB...) change on AWS's schedule and
+    # are only in a snapshot while something references them: not drift.
     registry.PREFIX_LIST: TypeView(
         name_field="PrefixListName",
         parts={"Entries": prefix_list_entry},
+        not_drift=_aws_owned,
     ),
 }
 

@@ -1,17 +1,18 @@
-"""Snapshots of an in-process moto account, read through the registry.
+"""Snapshots of an in-process moto account, taken by the real collector.
 
-``read`` turns moto's ``describe_*`` output into a snapshot the same way the
-collector does (registry describe call, live filter, canonicalizer, VPC DNS
-attributes), so drift tests run on real moto shapes.
+``drift_of`` snapshots the account, applies a change through EC2 and
+snapshots it again, so drift tests run on moto's own shapes end to end.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import dataclasses
+from collections.abc import Callable
 from typing import Any
 
-from driftwatch import registry
+from driftwatch import collect, registry
 from driftwatch import snapshot as snap
+from driftwatch.aws import AwsTarget
 from driftwatch.changes import Change
 from driftwatch.drift import DriftResult, compute
 
@@ -19,50 +20,11 @@ ACCOUNT = "123456789012"
 REGION = "us-east-1"
 
 
-def _items(ec2: Any, entry: registry.ResourceType) -> list[dict[str, Any]]:
-    if entry.paginated:
-        pages = ec2.get_paginator(entry.describe).paginate()
-        return [item for page in pages for item in page[entry.result_key]]
-    return list(getattr(ec2, entry.describe)()[entry.result_key])
-
-
-def _with_dns(ec2: Any, vpc: dict[str, Any]) -> dict[str, Any]:
-    vpc = dict(vpc)
-    for attribute, field in (
-        ("enableDnsSupport", "EnableDnsSupport"),
-        ("enableDnsHostnames", "EnableDnsHostnames"),
-    ):
-        answer = ec2.describe_vpc_attribute(VpcId=vpc["VpcId"], Attribute=attribute)
-        vpc[field] = bool(answer[field]["Value"])
-    return vpc
-
-
-def resources(
-    ec2: Any, types: Iterable[str] = registry.TYPE_NAMES
-) -> list[snap.Resource]:
-    """Every live resource of ``types`` in the client's region, canonical."""
-    found: list[snap.Resource] = []
-    for name in types:
-        entry = registry.resource_type(name)
-        for item in _items(ec2, entry):
-            if not entry.is_live(item):
-                continue
-            raw = _with_dns(ec2, item) if name == registry.VPC else item
-            properties, observed = entry.canonicalize(raw)
-            found.append(
-                snap.Resource(
-                    ACCOUNT, REGION, name, entry.resource_id(raw), properties, observed
-                )
-            )
-    return found
-
-
 def read(ec2: Any, *, snapshot_id: str = "moto") -> snap.Snapshot:
-    """A complete snapshot of the moto account's region."""
-    coverage = [
-        snap.Coverage(ACCOUNT, REGION, name, "ok") for name in registry.TYPE_NAMES
-    ]
-    return snap.build(resources(ec2), coverage, snapshot_id=snapshot_id)
+    """A snapshot of the moto account's region, taken by the real collector."""
+    del ec2  # the collector makes its own clients, all on the same moto
+    taken = collect.collect(AwsTarget(), [REGION])
+    return dataclasses.replace(taken, snapshot_id=snapshot_id)
 
 
 def drift_of(ec2: Any, mutate: Callable[[], object]) -> DriftResult:
@@ -87,3 +49,35 @@ def world(port: int, protocol: str = "tcp", cidr: str = "0.0.0.0/0") -> dict[str
         "ToPort": port,
         field: [{value: cidr}],
     }
+
+
+OPEN_SSH = {
+    "IpProtocol": "tcp",
+    "FromPort": 22,
+    "ToPort": 22,
+    "IpRanges": [{"CidrIp": "0.0.0.0/0"}, {"CidrIp": "10.0.0.0/8"}],
+}
+
+
+def group(group_id: str, *permissions: dict[str, object]) -> snap.Resource:
+    """A security group "app" in vpc-1 with these permissions."""
+    properties = {
+        "GroupId": group_id,
+        "GroupName": "app",
+        "VpcId": "vpc-1",
+        "IpPermissions": list(permissions),
+        "Tags": [{"Key": "Owner", "Value": "ops"}],
+    }
+    return snap.Resource(ACCOUNT, REGION, registry.SECURITY_GROUP, group_id, properties)
+
+
+def synthetic(
+    *resources: snap.Resource, status: dict[str, str] | None = None
+) -> snap.Snapshot:
+    """A snapshot of these resources; ``status`` overrides coverage per type."""
+    status = status or {}
+    coverage = [
+        snap.Coverage(ACCOUNT, REGION, name, status.get(name, "ok"), "AccessDenied")
+        for name in registry.TYPE_NAMES
+    ]
+    return snap.build(resources, coverage, snapshot_id="s")
