@@ -57,6 +57,9 @@ class AwsTarget:
     profile: str | None = None
     endpoint_url: str | None = None
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    # "adaptive" paces a client after throttling (its rate limiter is shared by
+    # everything the client sends); "standard" only retries with backoff.
+    retry_mode: str = "adaptive"
     max_pool_connections: int = 32
 
     def session(self, region: str | None = None) -> boto3.session.Session:
@@ -66,15 +69,19 @@ class AwsTarget:
         model is parsed once per process instead of once per session.
         """
         core = botocore.session.Session()
-        core.register_component("data_loader", _shared_loader(core))
         try:
+            core.register_component("data_loader", _shared_loader(core))
             session = boto3.session.Session(
                 botocore_session=core, profile_name=self.profile, region_name=region
             )
+            # Resolve the profile now (it may come from AWS_PROFILE): a missing
+            # one must fail here, as one clear error, not in the middle of a read.
+            core.get_scoped_config()
         except botocore.exceptions.ProfileNotFound as exc:
+            profile = exc.kwargs.get("profile", self.profile)
             raise CredentialsError(
-                f"AWS profile {self.profile!r} is not configured; "
-                "check ~/.aws/config or pass another --profile."
+                f"AWS profile {profile!r} is not configured; check ~/.aws/config, "
+                "AWS_PROFILE or pass another --profile."
             ) from exc
         # boto3 appends its own data path to the loader of each new session:
         # on a shared loader that list would grow by one entry per session.
@@ -90,7 +97,7 @@ class AwsTarget:
     ) -> Any:
         """A client with adaptive retries, so throttling is absorbed, not reported."""
         config = Config(
-            retries={"mode": "adaptive", "max_attempts": self.max_attempts},
+            retries={"mode": self.retry_mode, "max_attempts": self.max_attempts},
             max_pool_connections=self.max_pool_connections,
             user_agent_extra="driftwatch",
         )

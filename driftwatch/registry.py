@@ -246,8 +246,10 @@ RESOURCE_TYPES: tuple[ResourceType, ...] = (
         True,
         _plain(c.canonical_prefix_list),
         tracked=False,
+        # A list whose deletion failed still exists (and is still referenced);
+        # one whose creation failed never did.
         dead_states=frozenset(
-            {"delete-complete", "delete-in-progress", "delete-failed"}
+            {"delete-complete", "delete-in-progress", "create-failed"}
         ),
         keyed_lists={"Entries": c.prefix_entry_key, **TAGS},
     ),

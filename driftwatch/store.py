@@ -58,7 +58,13 @@ class AtomicJSONStorage(Storage):
             return None
         except OSError as exc:
             raise StoreError(
-                f"The catalog {self.path} cannot be read ({exc.strerror})."
+                f"The catalog {self.path} cannot be read ({exc.strerror}); check "
+                "its permissions, or pass another --store."
+            ) from exc
+        except UnicodeDecodeError as exc:
+            raise StoreError(
+                f"The catalog {self.path} is damaged (not UTF-8 text); it was left "
+                "as it is: restore it from a backup or move it aside to start anew."
             ) from exc
         if not text.strip():
             return None
@@ -131,14 +137,34 @@ class Store:
             ) from exc
         try:
             with TinyDB(str(self.root / CATALOG), storage=AtomicJSONStorage) as db:
+                # Read the catalog before anything is written: a damaged one
+                # stops the command while the store is still as it was.
+                db.tables()
                 yield db
         finally:
             lock.release()
 
     def _catalog(self) -> TinyDB:
+        if self.root.exists() and not self.root.is_dir():
+            raise StoreError(
+                f"The store {self.root} is not a directory; pass another --store."
+            )
         if not self.root.is_dir():
             return TinyDB(storage=_EmptyStorage)
         return TinyDB(str(self.root / CATALOG), storage=AtomicJSONStorage)
+
+    def check(self) -> None:
+        """Fail now, with StoreError, if the store could not take a write later.
+
+        A snapshot of many regions takes a while: a damaged catalog or a store
+        path that cannot be written should stop it before it starts.
+        """
+        self._catalog().tables()
+        if self.root.is_dir() and not os.access(self.root, os.W_OK | os.X_OK):
+            raise StoreError(
+                f"The store {self.root} is not writable; check its permissions, "
+                "or pass another --store."
+            )
 
     # --- snapshots ----------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from click.testing import CliRunner, Result
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
 
+from driftwatch import registry
 from driftwatch.cli import main
 from driftwatch.demo.estate import Estate, build_estate
 
@@ -128,3 +129,32 @@ def run_driftwatch(
 def estate(ec2: object) -> Estate:
     """The hardened demo estate, one app tier, on in-process moto in us-east-1."""
     return build_estate(ec2)
+
+
+# moto's default VPC has one default subnet per availability zone.
+DEFAULT_SUBNETS = {"eu-west-1": 3, "us-east-1": 6}
+
+
+def estate_counts(region: str) -> dict[str, int]:
+    """Resources per type in a moto region after ``build_estate(copies=1)``.
+
+    moto's default VPC (its default subnets, main route table, default ACL
+    and default security group) plus the estate.
+    """
+    counts = {
+        registry.VPC: 3,  # default, prod, prod-shared
+        registry.SUBNET: DEFAULT_SUBNETS[region] + 3,  # public, private-1, shared
+        registry.NETWORK_ACL: 4,  # a default ACL per VPC, prod-private
+        registry.SECURITY_GROUP: 6,  # a default group per VPC, web, app, db
+        registry.ROUTE_TABLE: 5,  # a main table per VPC, public, private
+        registry.NETWORK_INTERFACE: 4,  # web, app, db, and the NAT gateway's
+        registry.INTERNET_GATEWAY: 1,
+        registry.EGRESS_ONLY_INTERNET_GATEWAY: 1,
+        registry.VPC_PEERING_CONNECTION: 1,
+        registry.NAT_GATEWAY: 1,
+        registry.VPC_ENDPOINT: 1,
+        registry.CUSTOMER_GATEWAY: 1,
+        registry.EIP: 2,  # NAT and web
+        registry.PREFIX_LIST: 2,  # prod-office, the S3 list the endpoint routes to
+    }
+    return dict(sorted(counts.items()))

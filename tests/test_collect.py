@@ -8,6 +8,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import Stubber
+from conftest import estate_counts
 from faults import Fault, FaultyTarget
 from moto.ec2.responses.egress_only_internet_gateways import (
     EgressOnlyInternetGateway,
@@ -23,26 +24,6 @@ from driftwatch.demo.estate import OFFICE_CIDRS, Estate, build_estate
 from driftwatch.errors import CredentialsError, RegionError, UsageError
 
 ACCOUNT = "123456789012"
-
-# One region of moto after build_estate(copies=1): moto's default VPC (with six
-# default subnets in us-east-1, its main route table, default ACL and default
-# security group) plus the estate.
-ESTATE_COUNTS_US_EAST_1 = {
-    registry.VPC: 3,  # default, prod, prod-shared
-    registry.SUBNET: 9,  # 6 default, public, private-1, shared-services
-    registry.NETWORK_ACL: 4,  # a default ACL per VPC, prod-private
-    registry.SECURITY_GROUP: 6,  # a default group per VPC, web, app, db
-    registry.ROUTE_TABLE: 5,  # a main table per VPC, public, private
-    registry.NETWORK_INTERFACE: 4,  # web, app, db, and the NAT gateway's
-    registry.INTERNET_GATEWAY: 1,
-    registry.EGRESS_ONLY_INTERNET_GATEWAY: 1,
-    registry.VPC_PEERING_CONNECTION: 1,
-    registry.NAT_GATEWAY: 1,
-    registry.VPC_ENDPOINT: 1,
-    registry.CUSTOMER_GATEWAY: 1,
-    registry.EIP: 2,  # NAT and web
-    registry.PREFIX_LIST: 2,  # prod-office and the S3 list the endpoint routes to
-}
 
 
 def properties(taken: snap.Snapshot, type_name: str, resource_id: str) -> Any:
@@ -69,7 +50,7 @@ def test_every_type_is_read_with_one_ok_row_each(estate: Estate) -> None:
     assert taken.regions == ("us-east-1",)
     assert [row.resource_type for row in taken.coverage] == sorted(registry.TYPE_NAMES)
     assert {row.status for row in taken.coverage} == {"ok"}
-    assert taken.counts() == dict(sorted(ESTATE_COUNTS_US_EAST_1.items()))
+    assert taken.counts() == estate_counts("us-east-1")
 
 
 def test_the_estate_ids_are_read_under_their_types(estate: Estate) -> None:

@@ -78,6 +78,7 @@ def live_snapshot(
 def snapshot_command(out: Path | None, label: str | None, compress: bool) -> None:
     """Read every tracked network resource and store a snapshot."""
     given = settings()
+    given.store.check()
     taken = live_snapshot(given, label=label)
     path = given.store.add_snapshot(taken, compress=compress)
     if out is not None:
