@@ -1,0 +1,254 @@
+"""The exact checks of one inbound internet path, per protocol class and family.
+
+For an interface with a public address in a VPC with an attached internet
+gateway, a (source, key) pair of a protocol class gets through when:
+
+- the longest-prefix route for the source in the subnet's route table is an
+  active route to that gateway (ties: static CIDR routes, then prefix-list
+  routes, then propagated routes; ``route_sources``);
+- the subnet's network ACL lets the request in: entries by ascending number,
+  first match wins, default deny, each family its own entries (``acl_region``);
+- the same ACL lets the reply out (ACLs are stateless, ``replies``);
+- some inbound rule of some security group on the interface allows it
+  (``group_region``; groups are stateful, so their outbound rules do not matter).
+
+Replies. TCP and UDP replies go to the client's ephemeral port; a source counts
+when the outbound rules allow the reply to at least one port of the ephemeral
+range (1024-65535 unless the caller says otherwise), and the ports that work
+are kept beside it (``reply_ports``), so a partial range (a Linux-only
+32768-60999, say) is reported rather than hidden. ICMP requests that expect a
+reply (echo, timestamp, information, address mask; ICMPv6 echo) need the reply
+type allowed out; other ICMP messages need only get in. Every other protocol
+needs the outbound entries to allow that protocol back to the source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from driftwatch.reach import rules as r
+from driftwatch.reach.intervals import ICMP_CODES, AddressSet, IntervalSet, Span
+from driftwatch.reach.region import Region
+
+EPHEMERAL_PORTS: Span = (1024, 65535)
+
+# ICMP request types whose reply must pass the outbound ACL, and the reply type.
+ICMP_REPLIES = {
+    r.ICMP: {8: 0, 13: 14, 15: 16, 17: 18},
+    r.ICMPV6: {128: 129},
+}
+
+Replies = tuple[tuple[AddressSet, IntervalSet], ...]
+
+
+@dataclass(frozen=True)
+class ClassResult:
+    """What each check lets through for one protocol class of one family."""
+
+    protocol: int
+    groups: Region
+    world_open: Region
+    acl_inbound: Region
+    exposed: Region
+    replies: Replies
+
+
+def protocol_classes(
+    group_rules: Iterable[r.SecurityGroupRule], acl_rules: Iterable[r.NetworkAclRule]
+) -> tuple[int, ...]:
+    """tcp, udp, icmp, icmpv6, every other number a rule names, then REST."""
+    named = {rule.protocol for rule in group_rules} | {
+        rule.protocol for rule in acl_rules
+    }
+    named = (named | r.PORTED) - {r.ALL}
+    return (*sorted(named), r.REST)
+
+
+def ordered_routes(
+    routes: Iterable[r.Route], gateways: frozenset[str], version: int
+) -> list[tuple[AddressSet, r.Route]]:
+    """Route networks of a family in the order longest-prefix match tries them."""
+    items = [
+        (length, route.rank, route.target not in gateways, network, route)
+        for route in routes
+        for length, network in route.networks
+        if network.version == version
+    ]
+    # LIMITATION: AWS picks one of several equally long prefix-list routes to
+    # different targets at random; preferring the internet gateway over-reports.
+    items.sort(key=lambda item: (-item[0], item[1], item[2]))
+    return [(network, route) for _, _, _, network, route in items]
+
+
+def route_sources(
+    routes: Iterable[r.Route], gateways: frozenset[str], version: int
+) -> AddressSet:
+    """Sources whose longest-prefix route is an active route to an internet gateway."""
+    claimed = AddressSet.empty(version)
+    reachable = AddressSet.empty(version)
+    for network, route in ordered_routes(routes, gateways, version):
+        fresh = network - claimed
+        if fresh and route.target in gateways:
+            reachable = reachable | fresh
+        claimed = claimed | network
+    return reachable
+
+
+def route_for(
+    routes: Iterable[r.Route], gateways: frozenset[str], address: str, version: int
+) -> r.Route | None:
+    """The route longest-prefix match picks for an address."""
+    for network, route in ordered_routes(routes, gateways, version):
+        if address in network:
+            return route
+    return None
+
+
+def acl_region(
+    acl_rules: Sequence[r.NetworkAclRule], egress: bool, protocol: int, version: int
+) -> Region:
+    """What one direction of an ACL allows: first match wins, default deny."""
+    undecided = Region.rect(r.all_keys(protocol), AddressSet.full(version))
+    allowed = Region.empty(version)
+    for rule in acl_rules:
+        if rule.egress != egress or not rule.matches(protocol, version):
+            continue
+        matched = Region.rect(rule.keys_for(protocol), rule.addresses)
+        if rule.allow:
+            allowed = allowed | (undecided & matched)
+        undecided = undecided - matched
+        if not undecided:
+            break
+    return allowed
+
+
+def acl_rule_for(
+    acl_rules: Sequence[r.NetworkAclRule],
+    egress: bool,
+    protocol: int,
+    key: int,
+    address: str,
+) -> r.NetworkAclRule | None:
+    """The entry that decides one packet (first match by rule number)."""
+    for rule in acl_rules:
+        if (
+            rule.egress == egress
+            and address in rule.addresses
+            and rule.matches(protocol, rule.addresses.version)
+            and key in rule.keys_for(protocol)
+        ):
+            return rule
+    return None
+
+
+def group_region(
+    group_rules: Iterable[r.SecurityGroupRule],
+    protocol: int,
+    version: int,
+    *,
+    world_only: bool = False,
+) -> Region:
+    """What the union of an interface's security groups admits from the internet."""
+    region = Region.empty(version)
+    for rule in group_rules:
+        if not rule.matches(protocol):
+            continue
+        if world_only and not rule.world_open(version):
+            continue
+        region = region | Region.rect(rule.keys_for(protocol), rule.sources(version))
+    return region
+
+
+def group_rule_for(
+    group_rules: Iterable[r.SecurityGroupRule],
+    protocol: int,
+    key: int,
+    address: str,
+    version: int,
+) -> r.SecurityGroupRule | None:
+    """A security group rule that admits one packet."""
+    for rule in group_rules:
+        if (
+            rule.matches(protocol)
+            and key in rule.keys_for(protocol)
+            and address in rule.sources(version)
+        ):
+            return rule
+    return None
+
+
+def reply_classes(outbound: Region, ephemeral: Span) -> Replies:
+    """Sources grouped by the ephemeral ports the ACL lets their replies reach."""
+    window = Region.rect(
+        IntervalSet.span(*ephemeral), AddressSet.full(outbound.version)
+    )
+    cells: list[tuple[AddressSet, IntervalSet]] = [
+        (AddressSet.full(outbound.version), IntervalSet())
+    ]
+    for lo, hi, addresses in outbound & window:
+        refined: list[tuple[AddressSet, IntervalSet]] = []
+        for cell, ports in cells:
+            inside, outside = cell & addresses, cell - addresses
+            if inside:
+                refined.append((inside, ports | IntervalSet.span(lo, hi)))
+            if outside:
+                refined.append((outside, ports))
+        cells = refined
+    return tuple((cell, ports) for cell, ports in cells if ports)
+
+
+def reply_filter(protocol: int, outbound: Region, version: int) -> Region:
+    """The (key, source) pairs whose reply, if one is due, the ACL lets out."""
+    everyone = AddressSet.full(version)
+    if protocol not in r.ICMP_FAMILY:
+        return Region.rect(r.all_keys(protocol), outbound.at(0))
+    allowed = Region.rect(r.all_keys(protocol), everyone)
+    for request, reply in ICMP_REPLIES[protocol].items():
+        base = request * ICMP_CODES
+        block = IntervalSet.span(base, base + ICMP_CODES - 1)
+        refused = everyone - outbound.at(reply * ICMP_CODES)
+        allowed = allowed - Region.rect(block, refused)
+    return allowed
+
+
+def evaluate_class(
+    protocol: int,
+    version: int,
+    *,
+    group_rules: Sequence[r.SecurityGroupRule],
+    acl_rules: Sequence[r.NetworkAclRule],
+    sources: AddressSet,
+    ephemeral: Span,
+) -> ClassResult:
+    """Every check of the inbound path for one protocol class."""
+    groups = group_region(group_rules, protocol, version)
+    world_open = group_region(group_rules, protocol, version, world_only=True)
+    inbound = acl_region(acl_rules, False, protocol, version)
+    admitted = (groups & inbound).restrict(sources)
+    outbound = acl_region(acl_rules, True, protocol, version)
+    replies: Replies = ()
+    if protocol in (r.TCP, r.UDP):
+        replies = reply_classes(outbound, ephemeral)
+        answered = AddressSet.empty(version)
+        for cell, _ in replies:
+            answered = answered | cell
+        exposed = admitted.restrict(answered)
+    else:
+        exposed = admitted & reply_filter(protocol, outbound, version)
+    return ClassResult(protocol, groups, world_open, inbound, exposed, replies)
+
+
+def blocked_only(
+    protocol: int, version: int, group_rules: Sequence[r.SecurityGroupRule]
+) -> ClassResult:
+    """A class result for an interface no internet packet can reach at all."""
+    empty = Region.empty(version)
+    return ClassResult(
+        protocol,
+        group_region(group_rules, protocol, version),
+        group_region(group_rules, protocol, version, world_only=True),
+        empty,
+        empty,
+        (),
+    )

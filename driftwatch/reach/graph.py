@@ -1,0 +1,583 @@
+"""The whole estate of a snapshot as one networkx graph (no AWS calls).
+
+Nodes are the internet, VPCs, subnets, gateways, route tables, network ACLs,
+security groups, network interfaces, Elastic IPs, NAT gateways, peering
+connections, endpoints, customer gateways and prefix lists. A node's key is
+``account/region/id`` (prefix list ids repeat across accounts); its attributes
+carry what decides reachability, parsed once into exact sets (``routes``,
+``acl_rules``, ``inbound_rules``, ``public_addresses``). Edges say how things
+connect (``kind``: attachment, association, route, attached, ...), and route
+edges carry their destination and whether they are ``active``.
+
+How each resource type becomes nodes and edges lives in one table, ``LINKERS``,
+in the order they run: prefix lists first, because routes and rules are parsed
+against their entries. A resource that something points at but that is not in
+the snapshot becomes a node with ``known=False``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from driftwatch import registry
+from driftwatch.reach import rules as r
+from driftwatch.snapshot import Resource, ResourceKey, Snapshot
+
+logger = logging.getLogger(__name__)
+
+INTERNET = "internet"
+AUTO_ASSIGNED = "(auto-assigned)"
+
+# Node kinds, by resource type.
+KIND = {
+    registry.VPC: "vpc",
+    registry.SUBNET: "subnet",
+    registry.INTERNET_GATEWAY: "internet-gateway",
+    registry.EGRESS_ONLY_INTERNET_GATEWAY: "egress-only-internet-gateway",
+    registry.ROUTE_TABLE: "route-table",
+    registry.NETWORK_ACL: "network-acl",
+    registry.SECURITY_GROUP: "security-group",
+    registry.NETWORK_INTERFACE: "network-interface",
+    registry.EIP: "elastic-ip",
+    registry.NAT_GATEWAY: "nat-gateway",
+    registry.VPC_PEERING_CONNECTION: "vpc-peering-connection",
+    registry.VPC_ENDPOINT: "vpc-endpoint",
+    registry.CUSTOMER_GATEWAY: "customer-gateway",
+    registry.PREFIX_LIST: "prefix-list",
+}
+TYPE_OF_KIND = {kind: name for name, kind in KIND.items()}
+ROUTE_TARGET = "route-target"
+
+# The id prefixes of route targets, to give a target outside the snapshot a kind.
+TARGET_PREFIXES = {
+    "igw-": registry.INTERNET_GATEWAY,
+    "eigw-": registry.EGRESS_ONLY_INTERNET_GATEWAY,
+    "nat-": registry.NAT_GATEWAY,
+    "pcx-": registry.VPC_PEERING_CONNECTION,
+    "vpce-": registry.VPC_ENDPOINT,
+    "eni-": registry.NETWORK_INTERFACE,
+}
+
+
+@dataclass(frozen=True)
+class PublicAddress:
+    """A public address of an interface: public IPv4 (auto or Elastic) or IPv6."""
+
+    address: str
+    version: int
+    private_ip: str | None = None
+    allocation_id: str | None = None
+
+    @property
+    def elastic(self) -> bool:
+        """True for an Elastic IP."""
+        return self.allocation_id is not None
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A prefix list that a rule or route names but the snapshot does not hold."""
+
+    resource: ResourceKey
+    prefix_list_id: str
+
+
+class EstateGraph:
+    """The reachability graph of one snapshot, with the lookups exposure needs."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.graph = nx.MultiDiGraph()
+        self.unresolved: list[Unresolved] = []
+        self._prefix_lists: dict[tuple[str, str, str], tuple[str, ...]] = {}
+        self.graph.add_node(INTERNET, kind="internet", known=True, resource_id=INTERNET)
+        by_type: dict[str, list[Resource]] = {}
+        for resource in snapshot.resources:
+            by_type.setdefault(resource.resource_type, []).append(resource)
+        for resource_type, linker in LINKERS.items():
+            for resource in by_type.get(resource_type, ()):
+                linker(self, resource)
+        self._finish()
+        logger.info(
+            "reachability graph: %d nodes, %d edges",
+            self.graph.number_of_nodes(),
+            self.graph.number_of_edges(),
+        )
+
+    # --- building ---------------------------------------------------------------
+
+    def add(self, resource: Resource, **attributes: Any) -> str:
+        """Add (or complete a placeholder of) the node of a resource."""
+        node = node_id(resource.account_id, resource.region, resource.resource_id)
+        self.graph.add_node(
+            node,
+            kind=KIND[resource.resource_type],
+            known=True,
+            account_id=resource.account_id,
+            region=resource.region,
+            resource_id=resource.resource_id,
+            resource=resource,
+            **attributes,
+        )
+        return node
+
+    def ensure(self, account: str, region: str, resource_id: str, kind: str) -> str:
+        """The node of an id something points at; a placeholder if it is absent."""
+        node = node_id(account, region, resource_id)
+        if node not in self.graph:
+            self.graph.add_node(
+                node,
+                kind=kind,
+                known=False,
+                account_id=account,
+                region=region,
+                resource_id=resource_id,
+            )
+        return node
+
+    def link(self, source: str, target: str, kind: str, **attributes: Any) -> None:
+        """Add an edge of a kind."""
+        self.graph.add_edge(source, target, kind=kind, **attributes)
+
+    def resolver(self, resource: Resource) -> r.PrefixResolver:
+        """Prefix list entries as seen from a resource's account and region."""
+
+        def resolve(prefix_list_id: str) -> tuple[str, ...] | None:
+            scope = (resource.account_id, resource.region, prefix_list_id)
+            entries = self._prefix_lists.get(scope)
+            if entries is None:
+                self.unresolved.append(Unresolved(resource.key, prefix_list_id))
+            return entries
+
+        return resolve
+
+    def add_prefix_list(self, resource: Resource, entries: tuple[str, ...]) -> None:
+        """Remember a prefix list's entries for the rules and routes naming it."""
+        scope = (resource.account_id, resource.region, resource.resource_id)
+        self._prefix_lists[scope] = entries
+
+    def _finish(self) -> None:
+        # A route to an internet gateway is active only while that gateway is
+        # attached to the route table's own VPC; otherwise it is a blackhole.
+        for table, target, data in self.graph.edges(data=True):
+            if data["kind"] != "route":
+                continue
+            vpc = self.graph.nodes[table].get("vpc")
+            data["active"] = self._target_active(target, vpc)
+        for eip, eni, data in list(self.graph.edges(data=True)):
+            if data["kind"] == "association" and self.kind(eip) == "elastic-ip":
+                self._add_elastic_address(eip, eni)
+
+    def _target_active(self, target: str, vpc: str | None) -> bool:
+        if self.kind(target) in ("internet-gateway", "egress-only-internet-gateway"):
+            return vpc in self.attached_vpcs(target)
+        return bool(self.node(target).get("known"))
+
+    def _add_elastic_address(self, eip: str, eni: str) -> None:
+        properties = self.node(eip)["resource"].properties
+        address = PublicAddress(
+            address=str(properties.get("PublicIp", "")),
+            version=4,
+            private_ip=properties.get("PrivateIpAddress"),
+            allocation_id=properties.get("AllocationId"),
+        )
+        known = self.node(eni).setdefault("public_addresses", ())
+        if address.address not in {item.address for item in known}:
+            self.node(eni)["public_addresses"] = (*known, address)
+
+    # --- lookups ----------------------------------------------------------------
+
+    def node(self, node: str) -> dict[str, Any]:
+        """The attributes of a node."""
+        attributes: dict[str, Any] = self.graph.nodes[node]
+        return attributes
+
+    def kind(self, node: str) -> str:
+        """The kind of a node (``vpc``, ``subnet``, ...)."""
+        return str(self.graph.nodes[node].get("kind", ""))
+
+    def resource_key(self, node: str) -> ResourceKey | None:
+        """(account, region, type, id) of a node, None for the internet."""
+        attributes = self.node(node)
+        resource_type = TYPE_OF_KIND.get(attributes.get("kind", ""))
+        if resource_type is None:
+            return None
+        return (
+            attributes["account_id"],
+            attributes["region"],
+            resource_type,
+            attributes["resource_id"],
+        )
+
+    def sources_of(self, node: str, kind: str) -> list[str]:
+        """Nodes with an edge of ``kind`` into ``node``."""
+        return [
+            source
+            for source, _, data in self.graph.in_edges(node, data=True)
+            if data["kind"] == kind
+        ]
+
+    def targets_of(self, node: str, kind: str) -> list[str]:
+        """Nodes that ``node`` has an edge of ``kind`` to."""
+        return [
+            target
+            for _, target, data in self.graph.out_edges(node, data=True)
+            if data["kind"] == kind
+        ]
+
+    def interfaces(self) -> Iterator[str]:
+        """Every network interface node of the snapshot."""
+        for node, kind in self.graph.nodes(data="kind"):
+            if kind == "network-interface" and self.node(node).get("known"):
+                yield node
+
+    def subnet_of(self, interface: str) -> str | None:
+        """The subnet an interface is in."""
+        return next(iter(self.sources_of(interface, "contains")), None)
+
+    def vpc_of(self, node: str) -> str | None:
+        """The VPC a subnet (or route table, ACL, group) belongs to."""
+        vpc = self.node(node).get("vpc")
+        return str(vpc) if vpc else None
+
+    def attached_vpcs(self, gateway: str) -> list[str]:
+        """The VPCs a gateway is attached to."""
+        return self.targets_of(gateway, "attachment")
+
+    def internet_gateways(self, vpc: str) -> list[str]:
+        """Internet gateways attached to a VPC (egress-only ones are not)."""
+        return sorted(
+            gateway
+            for gateway in self.sources_of(vpc, "attachment")
+            if self.kind(gateway) == "internet-gateway"
+        )
+
+    def egress_only_gateways(self, vpc: str) -> list[str]:
+        """Egress-only internet gateways attached to a VPC."""
+        return sorted(
+            gateway
+            for gateway in self.sources_of(vpc, "attachment")
+            if self.kind(gateway) == "egress-only-internet-gateway"
+        )
+
+    def route_table_of(self, subnet: str) -> str | None:
+        """The subnet's explicitly associated table, else its own VPC's main table."""
+        explicit = self.sources_of(subnet, "association")
+        tables = [node for node in explicit if self.kind(node) == "route-table"]
+        if tables:
+            return tables[0]
+        vpc = self.vpc_of(subnet)
+        if vpc is None:
+            return None
+        return next(iter(sorted(self.sources_of(vpc, "main-route-table"))), None)
+
+    def network_acl_of(self, subnet: str) -> str | None:
+        """The subnet's associated network ACL, else its VPC's default ACL."""
+        explicit = self.sources_of(subnet, "association")
+        acls = [node for node in explicit if self.kind(node) == "network-acl"]
+        if acls:
+            return acls[0]
+        vpc = self.vpc_of(subnet)
+        if vpc is None:
+            return None
+        return next(iter(sorted(self.sources_of(vpc, "default-network-acl"))), None)
+
+    def security_groups(self, interface: str) -> list[str]:
+        """The security groups of this interface (not of its instance's others)."""
+        return sorted(self.sources_of(interface, "attached"))
+
+    def active_internet_gateways(self, table: str) -> frozenset[str]:
+        """Ids of internet gateways a table routes to that are attached to its VPC."""
+        return frozenset(
+            self.node(target)["resource_id"]
+            for _, target, data in self.graph.out_edges(table, data=True)
+            if data["kind"] == "route"
+            and data.get("active")
+            and self.kind(target) == "internet-gateway"
+        )
+
+    def prefix_list_entries(
+        self, account: str, region: str, prefix_list_id: str
+    ) -> tuple[str, ...] | None:
+        """The CIDRs of a prefix list, None when the snapshot does not hold it."""
+        return self._prefix_lists.get((account, region, prefix_list_id))
+
+    def acl_rules(
+        self, account: str, region: str, network_acl_id: str
+    ) -> tuple[r.NetworkAclRule, ...]:
+        """The parsed entries of a network ACL (none when it is not known)."""
+        node = node_id(account, region, network_acl_id)
+        if node not in self.graph:
+            return ()
+        rules: tuple[r.NetworkAclRule, ...] = self.node(node).get("acl_rules", ())
+        return rules
+
+    def gateway_route_tables(self, gateway: str) -> list[str]:
+        """Route tables associated with a gateway (ingress routing)."""
+        return self.sources_of(gateway, "gateway-route-table")
+
+
+def node_id(account: str, region: str, resource_id: str) -> str:
+    """The graph key of a resource: ``account/region/id``."""
+    return f"{account}/{region}/{resource_id}"
+
+
+def build(snapshot: Snapshot) -> EstateGraph:
+    """The reachability graph of a snapshot."""
+    return EstateGraph(snapshot)
+
+
+# --- one linker per resource type ---------------------------------------------
+
+Linker = Callable[[EstateGraph, Resource], None]
+
+
+def _vpc_node(graph: EstateGraph, resource: Resource, vpc_id: Any) -> str | None:
+    if not vpc_id:
+        return None
+    return graph.ensure(resource.account_id, resource.region, str(vpc_id), "vpc")
+
+
+def _link_prefix_list(graph: EstateGraph, resource: Resource) -> None:
+    entries = tuple(
+        str(entry["Cidr"]) for entry in resource.properties.get("Entries") or []
+    )
+    graph.add_prefix_list(resource, entries)
+    graph.add(resource, entries=entries)
+
+
+def _link_vpc(graph: EstateGraph, resource: Resource) -> None:
+    properties = resource.properties
+    cidrs = [a["CidrBlock"] for a in properties.get("CidrBlockAssociationSet") or []]
+    cidrs += [
+        a["Ipv6CidrBlock"] for a in properties.get("Ipv6CidrBlockAssociationSet") or []
+    ]
+    if not cidrs and properties.get("CidrBlock"):
+        cidrs = [properties["CidrBlock"]]
+    graph.add(resource, cidrs=tuple(cidrs))
+
+
+def _link_subnet(graph: EstateGraph, resource: Resource) -> None:
+    vpc = _vpc_node(graph, resource, resource.properties.get("VpcId"))
+    node = graph.add(resource, vpc=vpc)
+    if vpc:
+        graph.link(vpc, node, "contains")
+
+
+def _link_gateway(graph: EstateGraph, resource: Resource) -> None:
+    node = graph.add(resource)
+    if resource.resource_type == registry.INTERNET_GATEWAY:
+        graph.link(INTERNET, node, "internet")
+    for attachment in resource.properties.get("Attachments") or []:
+        vpc = _vpc_node(graph, resource, attachment.get("VpcId"))
+        if vpc:
+            graph.link(node, vpc, "attachment")
+
+
+def _route_target_node(graph: EstateGraph, resource: Resource, target: str) -> str:
+    for prefix, resource_type in TARGET_PREFIXES.items():
+        if target.startswith(prefix):
+            kind = KIND[resource_type]
+            return graph.ensure(resource.account_id, resource.region, target, kind)
+    return graph.ensure(resource.account_id, resource.region, target, ROUTE_TARGET)
+
+
+def _link_route_table(graph: EstateGraph, resource: Resource) -> None:
+    properties = resource.properties
+    vpc = _vpc_node(graph, resource, properties.get("VpcId"))
+    parsed, _ = r.routes(
+        resource.resource_id, properties.get("Routes") or [], graph.resolver(resource)
+    )
+    node = graph.add(resource, vpc=vpc, routes=parsed)
+    for association in properties.get("Associations") or []:
+        if association.get("Main") and vpc:
+            graph.link(node, vpc, "main-route-table")
+        elif association.get("SubnetId"):
+            subnet = graph.ensure(
+                resource.account_id, resource.region, association["SubnetId"], "subnet"
+            )
+            graph.link(node, subnet, "association")
+        elif association.get("GatewayId"):
+            gateway = _route_target_node(graph, resource, association["GatewayId"])
+            graph.link(node, gateway, "gateway-route-table")
+    for route in parsed:
+        if route.target and route.target != "local":
+            target = _route_target_node(graph, resource, route.target)
+            graph.link(node, target, "route", destination=route.destination)
+
+
+def _link_network_acl(graph: EstateGraph, resource: Resource) -> None:
+    properties = resource.properties
+    vpc = _vpc_node(graph, resource, properties.get("VpcId"))
+    acl_rules = r.network_acl_rules(
+        resource.resource_id, properties.get("Entries") or []
+    )
+    node = graph.add(resource, vpc=vpc, acl_rules=acl_rules)
+    if properties.get("IsDefault") and vpc:
+        graph.link(node, vpc, "default-network-acl")
+    for association in properties.get("Associations") or []:
+        subnet = graph.ensure(
+            resource.account_id, resource.region, association["SubnetId"], "subnet"
+        )
+        graph.link(node, subnet, "association")
+
+
+def _link_security_group(graph: EstateGraph, resource: Resource) -> None:
+    properties = resource.properties
+    vpc = _vpc_node(graph, resource, properties.get("VpcId"))
+    inbound, _ = r.security_group_rules(
+        resource.resource_id,
+        properties.get("IpPermissions") or [],
+        graph.resolver(resource),
+    )
+    node = graph.add(resource, vpc=vpc, inbound_rules=inbound)
+    for rule in inbound:
+        if rule.source_kind == "UserIdGroupPairs":
+            group_id = rule.source_value.rpartition("/")[2]
+            other = graph.ensure(
+                resource.account_id, resource.region, group_id, "security-group"
+            )
+            graph.link(other, node, "group-reference", part=rule.part)
+        elif rule.source_kind == "PrefixListIds":
+            prefix_list = graph.ensure(
+                resource.account_id, resource.region, rule.source_value, "prefix-list"
+            )
+            graph.link(prefix_list, node, "prefix-list-reference", part=rule.part)
+
+
+def _interface_addresses(resource: Resource) -> tuple[PublicAddress, ...]:
+    properties = resource.properties
+    auto: Mapping[str, str] = resource.observed.get("PublicIps") or {}
+    associations = {
+        str(private["PrivateIpAddress"]): private["Association"]
+        for private in properties.get("PrivateIpAddresses") or []
+        if private.get("Association")
+    }
+    primary = str(properties.get("PrivateIpAddress"))
+    if properties.get("Association") and primary not in associations:
+        associations[primary] = properties["Association"]
+    found: list[PublicAddress] = []
+    for private_ip, association in sorted(associations.items()):
+        # A carrier IP is reached through a Wavelength carrier gateway, not an
+        # internet gateway; a customer-owned IP through an Outpost's local gateway.
+        if association.get("CarrierIp") or association.get("CustomerOwnedIp"):
+            continue
+        public = association.get("PublicIp") or auto.get(private_ip) or AUTO_ASSIGNED
+        found.append(
+            PublicAddress(public, 4, private_ip, association.get("AllocationId"))
+        )
+    for ipv6 in properties.get("Ipv6Addresses") or []:
+        found.append(PublicAddress(str(ipv6["Ipv6Address"]), 6))
+    for prefix in properties.get("Ipv6Prefixes") or []:
+        found.append(PublicAddress(str(prefix["Ipv6Prefix"]), 6))
+    return tuple(found)
+
+
+def _link_network_interface(graph: EstateGraph, resource: Resource) -> None:
+    properties = resource.properties
+    vpc = _vpc_node(graph, resource, properties.get("VpcId"))
+    node = graph.add(
+        resource,
+        vpc=vpc,
+        public_addresses=_interface_addresses(resource),
+        deny_all_igw_traffic=bool(properties.get("DenyAllIgwTraffic")),
+        nat_gateway=properties.get("InterfaceType") in ("natGateway", "nat_gateway"),
+    )
+    if properties.get("SubnetId"):
+        subnet = graph.ensure(
+            resource.account_id, resource.region, properties["SubnetId"], "subnet"
+        )
+        graph.node(subnet).setdefault("vpc", vpc)
+        graph.link(subnet, node, "contains")
+    for group in properties.get("Groups") or []:
+        security_group = graph.ensure(
+            resource.account_id, resource.region, group["GroupId"], "security-group"
+        )
+        graph.link(security_group, node, "attached")
+
+
+def _link_elastic_ip(graph: EstateGraph, resource: Resource) -> None:
+    node = graph.add(resource, public_ip=resource.properties.get("PublicIp"))
+    interface = resource.properties.get("NetworkInterfaceId")
+    if interface:
+        eni = graph.ensure(
+            resource.account_id, resource.region, interface, "network-interface"
+        )
+        graph.link(node, eni, "association")
+
+
+def _link_nat_gateway(graph: EstateGraph, resource: Resource) -> None:
+    properties = resource.properties
+    vpc = _vpc_node(graph, resource, properties.get("VpcId"))
+    node = graph.add(resource, vpc=vpc)
+    if properties.get("SubnetId"):
+        subnet = graph.ensure(
+            resource.account_id, resource.region, properties["SubnetId"], "subnet"
+        )
+        graph.link(subnet, node, "contains")
+    for address in properties.get("NatGatewayAddresses") or []:
+        if address.get("NetworkInterfaceId"):
+            eni = graph.ensure(
+                resource.account_id,
+                resource.region,
+                address["NetworkInterfaceId"],
+                "network-interface",
+            )
+            graph.node(eni)["nat_gateway"] = True
+            graph.link(node, eni, "uses")
+
+
+def _link_peering(graph: EstateGraph, resource: Resource) -> None:
+    node = graph.add(resource)
+    sides = []
+    for side in ("RequesterVpcInfo", "AccepterVpcInfo"):
+        info = resource.properties.get(side) or {}
+        if info.get("VpcId"):
+            sides.append(
+                graph.ensure(
+                    str(info.get("OwnerId") or resource.account_id),
+                    str(info.get("Region") or resource.region),
+                    str(info["VpcId"]),
+                    "vpc",
+                )
+            )
+    for vpc in sides:
+        graph.link(vpc, node, "peering")
+
+
+def _link_endpoint(graph: EstateGraph, resource: Resource) -> None:
+    properties = resource.properties
+    vpc = _vpc_node(graph, resource, properties.get("VpcId"))
+    node = graph.add(resource, vpc=vpc)
+    if vpc:
+        graph.link(vpc, node, "contains")
+    for subnet_id in properties.get("SubnetIds") or []:
+        subnet = graph.ensure(resource.account_id, resource.region, subnet_id, "subnet")
+        graph.link(subnet, node, "contains")
+
+
+def _link_plain(graph: EstateGraph, resource: Resource) -> None:
+    graph.add(resource)
+
+
+LINKERS: Mapping[str, Linker] = {
+    registry.PREFIX_LIST: _link_prefix_list,
+    registry.VPC: _link_vpc,
+    registry.SUBNET: _link_subnet,
+    registry.INTERNET_GATEWAY: _link_gateway,
+    registry.EGRESS_ONLY_INTERNET_GATEWAY: _link_gateway,
+    registry.ROUTE_TABLE: _link_route_table,
+    registry.NETWORK_ACL: _link_network_acl,
+    registry.SECURITY_GROUP: _link_security_group,
+    registry.NETWORK_INTERFACE: _link_network_interface,
+    registry.EIP: _link_elastic_ip,
+    registry.NAT_GATEWAY: _link_nat_gateway,
+    registry.VPC_PEERING_CONNECTION: _link_peering,
+    registry.VPC_ENDPOINT: _link_endpoint,
+    registry.CUSTOMER_GATEWAY: _link_plain,
+}
