@@ -25,7 +25,7 @@ from typing import Any
 import graphviz
 
 from driftwatch.errors import DriftwatchError, UsageError
-from driftwatch.reach.graph import INTERNET, EstateGraph
+from driftwatch.reach.graph import INTERNET, EstateGraph, node_id
 from driftwatch.reach.model import Exposure, ExposureReport, Shape
 from driftwatch.reach.rules import ALL
 from driftwatch.snapshot import atomic_write
@@ -110,14 +110,10 @@ def _choose(report: ExposureReport) -> tuple[list[str], str]:
         return every, ""
     worst: dict[str, int] = {}
     for exposure in report.exposures:
-        node = _interface_node(
-            exposure.account_id, exposure.region, exposure.network_interface_id
-        )
+        node = exposure.interface_node
         worst[node] = min(worst.get(node, 9), SEVERITY_RANK[exposure.severity])
     for entry in report.latent:
-        node = _interface_node(
-            entry.account_id, entry.region, entry.network_interface_id
-        )
+        node = entry.interface_node
         worst.setdefault(node, 8)
     ranked = sorted(worst, key=lambda node: (worst[node], node))
     chosen = sorted(ranked[:MAX_DRAWN])
@@ -128,10 +124,6 @@ def _choose(report: ExposureReport) -> tuple[list[str], str]:
         "with no exposure)"
     )
     return chosen, sentence
-
-
-def _interface_node(account: str, region: str, interface_id: str) -> str:
-    return f"{account}/{region}/{interface_id}"
 
 
 def _wrap(parts: Iterable[str], width: int = LABEL_WIDTH) -> str:
@@ -183,14 +175,9 @@ class _Drawer:
         self.chosen = set(chosen)
         self.exposed: dict[str, list[Exposure]] = defaultdict(list)
         for exposure in report.exposures:
-            node = _interface_node(
-                exposure.account_id, exposure.region, exposure.network_interface_id
-            )
+            node = exposure.interface_node
             self.exposed[node].append(exposure)
-        self.latent = {
-            _interface_node(e.account_id, e.region, e.network_interface_id)
-            for e in report.latent
-        }
+        self.latent = {e.interface_node for e in report.latent}
         self.carrying = {
             step.id
             for exposure in report.exposures
@@ -252,11 +239,7 @@ class _Drawer:
         return grouped
 
     def _name(self, node: str) -> str:
-        return (
-            str(self.graph.node(node).get("resource_id", node))
-            if node in self.graph.graph
-            else node
-        )
+        return self.graph.resource_id(node) if node in self.graph.graph else node
 
     def _vpc(
         self, dot: graphviz.Digraph, vpc: str, subnets: dict[str, list[str]]
@@ -366,7 +349,7 @@ class _Drawer:
                 style="rounded,filled",
                 fillcolor="#ffebee",
             )
-            gateway = self._gateway_node(interface, exposures[0])
+            gateway = self._gateway_node(exposures[0])
             dot.edge(
                 gateway,
                 interface,
@@ -388,14 +371,10 @@ class _Drawer:
             return (0, interface)
         return (1 if interface in self.latent else 2, interface)
 
-    def _gateway_node(self, interface: str, exposure: Exposure) -> str:
-        attributes = self.graph.node(interface)
-        gateway_id = next(
-            step.id for step in exposure.path if step.kind == "internet-gateway"
-        )
-        return _interface_node(
-            attributes["account_id"], attributes["region"], gateway_id
-        )
+    @staticmethod
+    def _gateway_node(exposure: Exposure) -> str:
+        gateway = next(s.id for s in exposure.path if s.kind == "internet-gateway")
+        return node_id(exposure.account_id, exposure.region, gateway)
 
     def _peerings(self, dot: graphviz.Digraph, drawn: set[str]) -> None:
         for node, kind in self.graph.graph.nodes(data="kind"):

@@ -8,6 +8,7 @@ changes)`` says what opened and closed since a baseline and which drift did it.
 
 from __future__ import annotations
 
+from driftwatch.drift.model import Unknown
 from driftwatch.reach.delta import delta
 from driftwatch.reach.exposure import REQUIRED_TYPES, exposures
 from driftwatch.reach.model import (
@@ -16,7 +17,6 @@ from driftwatch.reach.model import (
     ExposureReport,
     Latent,
     PathStep,
-    Unknown,
 )
 
 __all__ = [

@@ -26,23 +26,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from driftwatch import registry
+from driftwatch.drift.model import Unknown
 from driftwatch.reach import rules as r
 from driftwatch.reach.evaluate import (
     EPHEMERAL_PORTS,
     ClassResult,
     Replies,
-    acl_rule_for,
     blocked_only,
     evaluate_class,
     protocol_classes,
     route_sources,
 )
-from driftwatch.reach.graph import EstateGraph, PublicAddress, build
-from driftwatch.reach.intervals import AddressSet, IntervalSet, Span
-from driftwatch.reach.model import Exposure, ExposureReport, Latent, Surface, Unknown
-from driftwatch.reach.region import Region
+from driftwatch.reach.graph import EstateGraph, PublicAddress
+from driftwatch.reach.intervals import AddressSet, Span
+from driftwatch.reach.latent import FAMILY_LABEL, latent_of
+from driftwatch.reach.linkers import build
+from driftwatch.reach.model import Exposure, ExposureReport, Surface
 from driftwatch.reach.witness import exposures as witnessed
-from driftwatch.reach.witness import shapes
 from driftwatch.snapshot import Snapshot
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,6 @@ REQUIRED_TYPES = (
     registry.ROUTE_TABLE,
     registry.INTERNET_GATEWAY,
 )
-FAMILY_LABEL = {4: "IPv4", 6: "IPv6"}
 
 
 def exposures(
@@ -74,7 +73,7 @@ def exposures(
         evaluated += 1
         surfaces.extend(evaluator.surfaces(interface))
     found = [exposure for surface in surfaces for exposure in _exposed(graph, surface)]
-    latent = [entry for surface in surfaces for entry in _latent(graph, surface)]
+    latent = [entry for surface in surfaces for entry in latent_of(graph, surface)]
     unknown.extend(_unresolved(graph, skipped))
     report = ExposureReport(
         snapshot_id=snapshot.snapshot_id,
@@ -177,8 +176,8 @@ class _Evaluator:
                 account_id=attributes["account_id"],
                 region=attributes["region"],
                 network_interface_id=attributes["resource_id"],
-                vpc_id=_resource_id(graph, where.vpc),
-                subnet_id=_resource_id(graph, where.subnet),
+                vpc_id=graph.resource_id(where.vpc),
+                subnet_id=graph.resource_id(where.subnet),
                 version=version,
                 addresses=addresses,
                 gate=gate,
@@ -252,10 +251,6 @@ def _interface_gate(
     return None
 
 
-def _resource_id(graph: EstateGraph, node: str | None) -> str:
-    return str(graph.node(node)["resource_id"]) if node else ""
-
-
 def _no_gateway(graph: EstateGraph, vpc: str | None) -> str:
     if vpc is None:
         return "its VPC is not known"
@@ -283,70 +278,6 @@ def replies_of(surface: Surface) -> dict[int, Replies]:
     return {
         result.protocol: result.replies for result in surface.classes if result.replies
     }
-
-
-def _latent(graph: EstateGraph, surface: Surface) -> list[Latent]:
-    everyone = AddressSet.full(surface.version)
-    classes = []
-    for result in surface.classes:
-        open_keys = result.world_open.keys() - result.exposed.keys()
-        classes.append((result.protocol, Region.rect(open_keys, everyone)))
-    found = []
-    for shape in shapes(classes, None):
-        protocol = r.REST if shape.protocol == r.ALL else shape.protocol
-        key = shape.keys.first() if shape.keys else 0
-        found.append(
-            Latent(
-                account_id=surface.account_id,
-                region=surface.region,
-                network_interface_id=surface.network_interface_id,
-                vpc_id=surface.vpc_id,
-                subnet_id=surface.subnet_id,
-                shape=shape,
-                reason=_closed_because(graph, surface, protocol, key),
-                rules=_world_rules(graph, surface, protocol, shape.keys),
-            )
-        )
-    return found
-
-
-def _closed_because(
-    graph: EstateGraph, surface: Surface, protocol: int, key: int
-) -> str:
-    if surface.gate:
-        return surface.gate
-    table_id = _resource_id(graph, surface.route_table)
-    acl_id = _resource_id(graph, surface.network_acl)
-    if not surface.route_sources:
-        gateways = ", ".join(surface.attached_gateways)
-        return (
-            f"route table {table_id} has no active {FAMILY_LABEL[surface.version]} "
-            f"route to {gateways}"
-        )
-    result = surface.result(protocol)
-    admitted = result.acl_inbound.at(key) & surface.route_sources
-    if not admitted:
-        acl_rules = graph.node(str(surface.network_acl)).get("acl_rules", ())
-        rule = acl_rule_for(
-            acl_rules, False, protocol, key, surface.route_sources.first()
-        )
-        number = rule.number if rule is not None else "default"
-        return f"network ACL {acl_id} denies the request (rule {number})"
-    return f"network ACL {acl_id} denies the reply to the client's ephemeral ports"
-
-
-def _world_rules(
-    graph: EstateGraph, surface: Surface, protocol: int, keys: IntervalSet
-) -> tuple[str, ...]:
-    labels = []
-    for group in surface.security_groups:
-        for rule in graph.node(group).get("inbound_rules", ()):
-            if not (rule.matches(protocol) and rule.world_open(surface.version)):
-                continue
-            if keys and not rule.keys_for(protocol) & keys:
-                continue
-            labels.append(f"{rule.group_id}: {rule.label}")
-    return tuple(labels)
 
 
 def _coverage_unknowns(

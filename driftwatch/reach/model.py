@@ -10,11 +10,12 @@ is what a delta compares; ``Exposure`` is how that region is reported.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
+from driftwatch.drift.model import Unknown
 from driftwatch.reach import rules as r
 from driftwatch.reach.evaluate import ClassResult
-from driftwatch.reach.graph import EstateGraph, PublicAddress
+from driftwatch.reach.graph import EstateGraph, PublicAddress, node_id
 from driftwatch.reach.intervals import AddressSet, IntervalSet, icmp_pairs
 from driftwatch.snapshot import ResourceKey
 
@@ -53,6 +54,11 @@ class Shape:
         if self.protocol in r.ICMP_FAMILY:
             return icmp_pairs(self.keys)
         return None
+
+    def probe(self) -> tuple[int, int]:
+        """(protocol class, first key) of the packet that stands for the shape."""
+        protocol = r.REST if self.protocol == r.ALL else self.protocol
+        return protocol, self.keys.first() if self.keys else 0
 
     def sources_except(self) -> tuple[str, ...] | None:
         """For a near-universal source set, the CIDRs it leaves out (else None)."""
@@ -114,6 +120,11 @@ class Exposure:
     path: tuple[PathStep, ...]
     resources: frozenset[ResourceKey] = frozenset()
     change_ids: tuple[str, ...] = ()
+
+    @property
+    def interface_node(self) -> str:
+        """The graph node of the interface."""
+        return node_id(self.account_id, self.region, self.network_interface_id)
 
     @property
     def address_family(self) -> str:
@@ -190,6 +201,11 @@ class Latent:
     reason: str
     rules: tuple[str, ...]
 
+    @property
+    def interface_node(self) -> str:
+        """The graph node of the interface."""
+        return node_id(self.account_id, self.region, self.network_interface_id)
+
     def to_document(self) -> dict[str, Any]:
         """The latent exposure as JSON."""
         return {
@@ -208,23 +224,14 @@ class Latent:
         }
 
 
-@dataclass(frozen=True)
-class Unknown:
-    """Something reachability needs that the snapshot could not say."""
+class Identity(TypedDict):
+    """Where an exposure is: the fields every exposure and latent entry starts with."""
 
     account_id: str
     region: str
-    resource_type: str
-    reason: str
-
-    def to_document(self) -> dict[str, Any]:
-        """The unknown row as JSON (the diff's shape)."""
-        return {
-            "account_id": self.account_id,
-            "region": self.region,
-            "resource_type": self.resource_type,
-            "reason": self.reason,
-        }
+    network_interface_id: str
+    vpc_id: str
+    subnet_id: str
 
 
 @dataclass(frozen=True)
@@ -252,6 +259,16 @@ class Surface:
     network_acl: str | None
     security_groups: tuple[str, ...]
     classes: tuple[ClassResult, ...]
+
+    def identity(self) -> Identity:
+        """Account, region, interface, VPC and subnet, as exposures name them."""
+        return Identity(
+            account_id=self.account_id,
+            region=self.region,
+            network_interface_id=self.network_interface_id,
+            vpc_id=self.vpc_id,
+            subnet_id=self.subnet_id,
+        )
 
     def result(self, protocol: int) -> ClassResult:
         """The result of a protocol class; an unnamed protocol behaves as REST."""

@@ -119,11 +119,7 @@ def exposures(
     resources = contributors(graph, surface)
     return [
         Exposure(
-            account_id=surface.account_id,
-            region=surface.region,
-            network_interface_id=surface.network_interface_id,
-            vpc_id=surface.vpc_id,
-            subnet_id=surface.subnet_id,
+            **surface.identity(),
             address=public[0].address,
             addresses=tuple(a.address for a in public),
             shape=shape,
@@ -139,8 +135,7 @@ def witness(
     graph: EstateGraph, surface: Surface, shape: Shape, public: PublicAddress
 ) -> tuple[PathStep, ...]:
     """The hops one concrete packet of the shape takes, with the ids deciding it."""
-    protocol = r.REST if shape.protocol == r.ALL else shape.protocol
-    key = shape.keys.first() if shape.keys else 0
+    protocol, key = shape.probe()
     source = shape.sources.first()
     version = surface.version
     gateways = frozenset(surface.internet_gateways)

@@ -130,6 +130,12 @@ def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) ->
 
 
 EXPOSURE_COLUMNS = ("severity", "interface", "address", "reaches", "from", "via")
+LATENT_COLUMNS = (
+    "interface",
+    "world-open",
+    "why the internet cannot reach it",
+    "rules",
+)
 
 
 def to_table(
@@ -160,14 +166,8 @@ def to_table(
             rows = [_exposure_row(e) for e in found]
             console.print(_table(f"{title} since the baseline", EXPOSURE_COLUMNS, rows))
     if report.latent:
-        columns = (
-            "interface",
-            "world-open",
-            "why the internet cannot reach it",
-            "rules",
-        )
         rows = [_latent_row(entry) for entry in report.latent]
-        console.print(_table("latent (not exposed)", columns, rows))
+        console.print(_table("latent (not exposed)", LATENT_COLUMNS, rows))
     for row in report.unknown:
         console.print(f"unknown: {row.region} {row.resource_type}: {row.reason}")
     for note in report.notes:
@@ -218,14 +218,9 @@ def to_markdown(
         rows = [_exposure_row(e) for e in found]
         lines += [*_markdown_table(EXPOSURE_COLUMNS, rows), ""]
     if report.latent:
-        columns = (
-            "interface",
-            "world-open",
-            "why the internet cannot reach it",
-            "rules",
-        )
         rows = [_latent_row(entry) for entry in report.latent]
-        lines += ["## Latent (not exposed)", "", *_markdown_table(columns, rows), ""]
+        table = _markdown_table(LATENT_COLUMNS, rows)
+        lines += ["## Latent (not exposed)", "", *table, ""]
     if report.unknown or report.notes or graph is not None:
         lines += ["## Unknown and notes", ""]
         lines += [f"- unknown: {row.region} {row.reason}" for row in report.unknown]
