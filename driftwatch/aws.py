@@ -199,10 +199,12 @@ AWS_FAILURES: tuple[type[BaseException], ...] = (
 )
 
 
-def account_id(target: AwsTarget, region: str) -> str:
+def account_id(
+    target: AwsTarget, region: str, *, session: boto3.session.Session | None = None
+) -> str:
     """The account of the current credentials, from STS."""
     try:
-        sts = target.client("sts", region)
+        sts = target.client("sts", region, session=session)
         return str(sts.get_caller_identity()["Account"])
     except AWS_FAILURES as exc:
         raise translate(
@@ -210,10 +212,15 @@ def account_id(target: AwsTarget, region: str) -> str:
         ) from exc
 
 
-def enabled_regions(target: AwsTarget, home_region: str) -> list[str]:
+def enabled_regions(
+    target: AwsTarget,
+    home_region: str,
+    *,
+    session: boto3.session.Session | None = None,
+) -> list[str]:
     """Regions enabled for the account (describe_regions without AllRegions)."""
     try:
-        ec2 = target.client("ec2", home_region)
+        ec2 = target.client("ec2", home_region, session=session)
         regions = ec2.describe_regions()["Regions"]
     except AWS_FAILURES as exc:
         raise translate(exc, "listing the enabled regions") from exc
@@ -221,10 +228,14 @@ def enabled_regions(target: AwsTarget, home_region: str) -> list[str]:
 
 
 def resolve_regions(
-    target: AwsTarget, requested: Sequence[str], home_region: str
+    target: AwsTarget,
+    requested: Sequence[str],
+    home_region: str,
+    *,
+    session: boto3.session.Session | None = None,
 ) -> list[str]:
     """The regions to read: the ones requested, checked, or every enabled one."""
-    enabled = enabled_regions(target, home_region)
+    enabled = enabled_regions(target, home_region, session=session)
     if not requested:
         return enabled
     unknown = sorted(set(requested) - set(enabled))
@@ -236,14 +247,19 @@ def resolve_regions(
     return sorted(set(requested))
 
 
-def home_region(target: AwsTarget, requested: Iterable[str]) -> str:
+def home_region(
+    target: AwsTarget,
+    requested: Iterable[str],
+    *,
+    session: boto3.session.Session | None = None,
+) -> str:
     """The region used for account-level calls (STS, describe_regions).
 
     The configured region comes first: a mistyped ``--region`` must be
     reported as not enabled by ``describe_regions`` in a region that works,
     not as an unreachable endpoint in the mistyped one.
     """
-    configured = target.session().region_name
+    configured = (session or target.session()).region_name
     if configured:
         return str(configured)
     for region in requested:

@@ -3,7 +3,8 @@
 ``collect`` asks STS for the account, resolves the regions (none given: every
 enabled one), then reads every type of ``registry.RESOURCE_TYPES`` in every
 region at once on a bounded pool (``pool``), one region's outcomes driving its
-next reads (``region``, ``enrich``), and builds one canonical snapshot.
+next reads (``region``, ``enrich``), and builds one canonical snapshot. One
+boto3 session, in the calling thread, makes every client.
 
 A read that fails becomes a coverage row (denied, throttled, not_enabled,
 unsupported or error) and the rest goes on; only a failure of the whole
@@ -48,9 +49,10 @@ def collect(
         RegionError: a requested region does not exist or is not enabled.
         AwsError: the account or its regions could not be listed.
     """
-    home = aws.home_region(target, regions)
-    account_id = aws.account_id(target, home)
-    selected = aws.resolve_regions(target, regions, home)
+    session = target.session()
+    home = aws.home_region(target, regions, session=session)
+    account_id = aws.account_id(target, home, session=session)
+    selected = aws.resolve_regions(target, regions, home, session=session)
     logger.info(
         "reading %d types in %d regions of %s",
         len(registry.RESOURCE_TYPES),
@@ -67,7 +69,7 @@ def collect(
         return region_reads[read.region].settle(read, outcome)
 
     first = _interleaved([state.first_reads() for state in region_reads.values()])
-    ReadPool(target, limits or ReadLimits()).run(first, settle)
+    ReadPool(target, session, limits or ReadLimits()).run(first, settle)
 
     return snap.build(
         (r for state in region_reads.values() for r in state.resources()),

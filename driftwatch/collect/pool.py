@@ -2,22 +2,25 @@
 
 Reads wait for the network, not the CPU, so many run at once; but EC2
 throttles each account per region, so no region gets more than
-``per_region`` reads in flight. The main thread owns the backlog: it hands a
-read to the pool only when its region has room, so no worker ever sits
+``per_region`` reads in flight. The calling thread owns the backlog: it hands
+a read to the pool only when its region has room, so no worker ever sits
 blocked on a semaphore, and it alone sees the outcomes.
 
-boto3 sessions are not thread-safe: every worker thread makes its own. Clients
-are, so each region has one client (made by whichever worker needs it first),
-shared by that region's reads; its adaptive retry rate limiter then paces the
-region as a whole, which is how EC2 throttles.
+boto3 sessions are not thread-safe; clients are. So the one session lives in
+the calling thread, which makes every client (one per region, when the
+region's first read is handed out), and the workers only call clients. A
+session costs tens of milliseconds of CPU to set up: one per worker would
+cost more than the reads. Each region's one client is shared by that region's
+reads, so its adaptive retry rate limiter paces the region as a whole, which
+is how EC2 throttles.
 """
 
 from __future__ import annotations
 
-import threading
+import queue
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,13 +59,19 @@ class ReadLimits:
 class ReadPool:
     """Runs reads on worker threads within the limits; outcomes go to ``settle``."""
 
-    def __init__(self, target: aws.AwsTarget, limits: ReadLimits) -> None:
+    def __init__(
+        self,
+        target: aws.AwsTarget,
+        session: boto3.session.Session,
+        limits: ReadLimits,
+    ) -> None:
         self._target = target
+        self._session = session
         self._limits = limits
-        self._local = threading.local()
         self._clients: dict[str, Any] = {}
-        self._client_locks: dict[str, threading.Lock] = {}
-        self._locks_lock = threading.Lock()
+        self._backlog: dict[str, deque[Read]] = {}
+        self._running: Counter[str] = Counter()
+        self._done: queue.SimpleQueue[tuple[Read, Future[Any]]] = queue.SimpleQueue()
 
     def run(self, first: Iterable[Read], settle: Settle) -> None:
         """Run ``first`` and every read that ``settle`` answers with, to the end.
@@ -71,77 +80,53 @@ class ReadPool:
         read returned or the AWS exception it raised. Any other exception in a
         worker is a bug: it cancels what is queued and propagates.
         """
-        backlog: dict[str, deque[Read]] = {}
-        running: Counter[str] = Counter()
-        in_flight: dict[Future[Any], Read] = {}
-        self._enqueue(backlog, first)
+        self._enqueue(first)
         with ThreadPoolExecutor(
             max_workers=self._limits.max_workers, thread_name_prefix="driftwatch-read"
         ) as executor:
             try:
-                self._submit(executor, backlog, running, in_flight)
+                in_flight = self._submit(executor)
                 while in_flight:
-                    done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        read = in_flight.pop(future)
-                        running[read.region] -= 1
-                        self._enqueue(backlog, settle(read, _outcome(future)))
-                    self._submit(executor, backlog, running, in_flight)
+                    read, future = self._done.get()
+                    in_flight -= 1
+                    self._running[read.region] -= 1
+                    self._enqueue(settle(read, _outcome(future)))
+                    in_flight += self._submit(executor)
             except BaseException:
                 executor.shutdown(wait=False, cancel_futures=True)
                 raise
 
-    @staticmethod
-    def _enqueue(backlog: dict[str, deque[Read]], reads: Iterable[Read]) -> None:
+    def _enqueue(self, reads: Iterable[Read]) -> None:
         for read in reads:
-            backlog.setdefault(read.region, deque()).append(read)
+            self._backlog.setdefault(read.region, deque()).append(read)
 
-    def _submit(
-        self,
-        executor: ThreadPoolExecutor,
-        backlog: dict[str, deque[Read]],
-        running: Counter[str],
-        in_flight: dict[Future[Any], Read],
-    ) -> None:
+    def _submit(self, executor: ThreadPoolExecutor) -> int:
+        """Hand out what the limits allow; the number of reads handed out."""
         # Round-robin over the regions, so that one large region cannot take
         # every worker while the others wait.
-        submitted = True
-        while submitted:
-            submitted = False
-            for region, queue in backlog.items():
-                if queue and running[region] < self._limits.per_region:
-                    read = queue.popleft()
-                    in_flight[executor.submit(self._perform, read)] = read
-                    running[region] += 1
-                    submitted = True
+        submitted = 0
+        progressed = True
+        while progressed:
+            progressed = False
+            for region, backlog in self._backlog.items():
+                if backlog and self._running[region] < self._limits.per_region:
+                    self._start(executor, backlog.popleft())
+                    submitted += 1
+                    progressed = True
+        return submitted
 
-    def _perform(self, read: Read) -> Any:
-        try:
-            return read.fetch(self._client(read.region))
-        except READ_FAILURES as exc:
-            return _Failed(exc)
+    def _start(self, executor: ThreadPoolExecutor, read: Read) -> None:
+        client = self._client(read.region)
+        future = executor.submit(_perform, read, client)
+        self._running[read.region] += 1
+        future.add_done_callback(lambda done: self._done.put((read, done)))
 
     def _client(self, region: str) -> Any:
         client = self._clients.get(region)
-        if client is not None:
-            return client
-        with self._region_lock(region):
-            client = self._clients.get(region)
-            if client is None:
-                client = self._target.client("ec2", region, session=self._session())
-                self._clients[region] = client
+        if client is None:
+            client = self._target.client("ec2", region, session=self._session)
+            self._clients[region] = client
         return client
-
-    def _region_lock(self, region: str) -> threading.Lock:
-        with self._locks_lock:
-            return self._client_locks.setdefault(region, threading.Lock())
-
-    def _session(self) -> boto3.session.Session:
-        session: boto3.session.Session | None = getattr(self._local, "session", None)
-        if session is None:
-            session = self._target.session()
-            self._local.session = session
-        return session
 
 
 @dataclass(frozen=True)
@@ -149,6 +134,13 @@ class _Failed:
     """A read that raised an AWS error (kept apart from values a read returns)."""
 
     error: BaseException
+
+
+def _perform(read: Read, client: Any) -> Any:
+    try:
+        return read.fetch(client)
+    except READ_FAILURES as exc:
+        return _Failed(exc)
 
 
 def _outcome(future: Future[Any]) -> Any:
