@@ -63,6 +63,18 @@ class IgnoreRule:
         """True once the day after ``expires`` has begun."""
         return self.expires is not None and today > self.expires
 
+    def scope_text(self) -> str:
+        """What the rule covers, for people: its patterns other than ``*``."""
+        patterns = [
+            self.account_id,
+            self.region,
+            self.resource_type,
+            self.resource_id,
+            self.part or "*",
+        ]
+        given = [pattern for pattern in patterns if pattern != "*"]
+        return " ".join(given) or "every change"
+
     def to_document(self) -> dict[str, Any]:
         """The rule as the diff JSON shows it."""
         return {

@@ -135,7 +135,7 @@ def _print_rules(console: Console, result: DriftResult) -> None:
     for rule in result.expired_rules:
         console.print(
             f"expired ignore rule (since {rule.expires}, no longer applied): "
-            f"{rule.resource_type} {rule.resource_id} {rule.part or ''} - {rule.reason}"
+            f"{rule.scope_text()}: {rule.reason}"
         )
 
 
@@ -188,33 +188,32 @@ def _markdown_changes(report: DiffReport) -> list[str]:
     return [*lines, ""]
 
 
+def _section(title: str, bullets: list[str]) -> list[str]:
+    """A Markdown section of bullets, or nothing when there are none."""
+    if not bullets:
+        return []
+    return [f"### {title}", "", *(f"- {bullet}" for bullet in bullets), ""]
+
+
 def _markdown_gaps(result: DriftResult) -> list[str]:
-    lines: list[str] = []
-    if result.unknown:
-        lines += ["### Not compared (unknown, not absent)", ""]
-        lines += [
-            f"- {row.resource_type} in {row.region} ({row.account_id}): "
-            f"{_cell(row.reason)}"
-            for row in result.unknown
-        ]
-        lines.append("")
-    if result.ignored:
-        lines += ["### Ignored by rule", ""]
-        lines += [
-            f"- `{item.change.change_id}` {_cell(item.change.summary)}: "
-            f"{_cell(item.rule.reason)}"
-            for item in result.ignored
-        ]
-        lines.append("")
-    if result.expired_rules:
-        lines += ["### Expired ignore rules (no longer applied)", ""]
-        lines += [
-            f"- {rule.resource_type} {rule.resource_id} {rule.part or ''}: "
-            f"{_cell(rule.reason)} (expired {rule.expires})"
-            for rule in result.expired_rules
-        ]
-        lines.append("")
-    return lines
+    unknown = [
+        f"{row.resource_type} in {row.region} ({row.account_id}): {_cell(row.reason)}"
+        for row in result.unknown
+    ]
+    ignored = [
+        f"`{item.change.change_id}` {_cell(item.change.summary)}: "
+        f"{_cell(item.rule.reason)}"
+        for item in result.ignored
+    ]
+    expired = [
+        f"{_cell(rule.scope_text())}: {_cell(rule.reason)} (expired {rule.expires})"
+        for rule in result.expired_rules
+    ]
+    return [
+        *_section("Not compared (unknown, not absent)", unknown),
+        *_section("Ignored by rule", ignored),
+        *_section("Expired ignore rules (no longer applied)", expired),
+    ]
 
 
 # --- SARIF ------------------------------------------------------------------------

@@ -327,3 +327,41 @@ def test_live_diff_reads_the_baseline_regions_and_finds_the_change(
     assert [(c["severity"], c["summary"]) for c in document["changes"]] == [
         ("critical", f"tcp/3389 opened to 0.0.0.0/0 on {group_id} (web)")
     ]
+
+
+def test_markdown_names_what_was_not_compared_ignored_and_expired(
+    cli: Cli, files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    baseline, _ = files
+    current = tmp_path / "partial.json"
+    snap.write(
+        current,
+        synthetic(group("sg-1", OPEN_SSH), status={registry.EIP: "denied"}),
+    )
+    rules = tmp_path / "ignore.json"
+    rules.write_text(
+        json.dumps(
+            [
+                {"part": "*10.0.0.0/8*", "reason": "office VPN"},
+                {"resource_id": "sg-2", "reason": "lab", "expires": "2021-05-01"},
+            ]
+        )
+    )
+
+    result = _diff(
+        cli, baseline, current, "--format", "markdown", "--ignore", str(rules)
+    )
+
+    assert result.exit_code == 1
+    text = result.stdout
+    assert "**0 added, 0 removed, 1 modified, 1 unknown**" in text
+    assert (
+        "### Not compared (unknown, not absent)\n\n- AWS::EC2::EIP in us-east-1 "
+        "(123456789012): current snapshot could not read it (denied: AccessDenied)"
+    ) in text
+    assert "### Ignored by rule\n\n- `dw-" in text
+    assert "tcp/22 opened to 10.0.0.0/8 on sg-1 (app): office VPN" in text
+    assert (
+        "### Expired ignore rules (no longer applied)\n\n- sg-2: lab "
+        "(expired 2021-05-01)"
+    ) in text
