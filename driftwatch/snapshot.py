@@ -13,13 +13,15 @@ that reachability uses and drift ignores.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
 import json
 import os
 import secrets
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -225,8 +227,31 @@ def load(path: Path) -> Snapshot:
     return loads(read_bytes(path), str(path))
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while big acyclic trees are built.
+
+    Parsing a snapshot allocates millions of dicts and lists, none in a cycle;
+    the collections their allocation triggers would walk all of them again and
+    again (several times the parse itself on a 100,000-resource file).
+    Reference counting still frees everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def loads(content: bytes, source: str = "<snapshot>") -> Snapshot:
     """Parse and validate snapshot bytes; ``source`` names the file in errors."""
+    with collector_paused():
+        return _parse(content, source)
+
+
+def _parse(content: bytes, source: str) -> Snapshot:
     try:
         document = json.loads(content)
     except UnicodeDecodeError as exc:

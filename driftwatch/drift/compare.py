@@ -8,7 +8,10 @@ keyed list of the registry, or one top-level field. deepdiff gives the
 field-level details of the parts that differ.
 
 A scope (account, region, type) that either side could not read is unknown:
-nothing in it is reported as added or removed.
+nothing in it is reported as added or removed. What AWS changes by itself is
+not drift and is not reported at all (see ``describe.VIEWS``): requester-managed
+ENIs and NAT gateway ENIs, AWS-owned prefix lists, local and gateway-endpoint
+routes that come and go with a CIDR block or an endpoint.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from driftwatch.drift.details import parsed_json, part_details
 from driftwatch.drift.ignore import IgnoreRule, IgnoreRules
 from driftwatch.drift.model import DriftResult, IgnoredChange, Unknown
 from driftwatch.drift.part import Lookup, PartChange, Properties, Verdict
+from driftwatch.errors import InputError
 
 logger = logging.getLogger(__name__)
 
@@ -38,11 +42,18 @@ def compute(
     *,
     ignore: IgnoreRules | None = None,
     today: date | None = None,
+    sources: tuple[str, str] = ("the baseline", "the current snapshot"),
 ) -> DriftResult:
-    """Every change from ``baseline`` to ``current``, and what could not be told."""
+    """Every change from ``baseline`` to ``current``, and what could not be told.
+
+    ``sources`` name the two sides (file paths) in error messages.
+
+    Raises:
+        InputError: a changed resource is malformed (a hand edit gone wrong).
+    """
     comparable, unknown = _scopes(baseline, current)
     lookup = Lookup(baseline.by_key(), current.by_key())
-    changes = sorted(_changes(lookup, comparable), key=_change_order)
+    changes = sorted(_changes(lookup, comparable, sources), key=_change_order)
     active, expired = (ignore or IgnoreRules(())).split(today or date.today())
     kept, ignored = _apply_ignore(changes, active)
     for rule in expired:
@@ -89,8 +100,9 @@ def _rows(snapshot: snap.Snapshot) -> dict[Scope, snap.Coverage | None]:
     }
     # A resource in a scope without a coverage row (a hand-made file) cannot be
     # trusted to be the whole of that scope.
-    for resource in snapshot.resources:
-        rows.setdefault(resource.key[:3], None)
+    scopes = {(r.account_id, r.region, r.resource_type) for r in snapshot.resources}
+    for scope in scopes:
+        rows.setdefault(scope, None)
     return rows
 
 
@@ -106,24 +118,30 @@ def _reason(side: str, row: snap.Coverage | None) -> str | None:
 # --- resources ------------------------------------------------------------------------
 
 
-def _changes(lookup: Lookup, comparable: frozenset[Scope]) -> Iterator[Change]:
+def _changes(
+    lookup: Lookup, comparable: frozenset[Scope], sources: tuple[str, str]
+) -> Iterator[Change]:
     for key, before in lookup.baseline.items():
         if key[:3] not in comparable:
             continue
         after = lookup.current.get(key)
         if after is not None and after.properties == before.properties:
             continue
-        yield from resource_changes(lookup, key)
+        yield from resource_changes(lookup, key, sources)
     for key in lookup.current.keys() - lookup.baseline.keys():
         if key[:3] in comparable:
-            yield from resource_changes(lookup, key)
+            yield from resource_changes(lookup, key, sources)
 
 
-def resource_changes(lookup: Lookup, key: snap.ResourceKey) -> list[Change]:
+def resource_changes(
+    lookup: Lookup,
+    key: snap.ResourceKey,
+    sources: tuple[str, str] = ("the baseline", "the current snapshot"),
+) -> list[Change]:
     """The changes of one resource present on at least one side."""
     type_view = describe.view(key[2])
-    before = _canonical(lookup.baseline.get(key))
-    after = _canonical(lookup.current.get(key))
+    before = _canonical(lookup.baseline.get(key), sources[0])
+    after = _canonical(lookup.current.get(key), sources[1])
     if before == after:
         return []
     if any(
@@ -137,8 +155,21 @@ def resource_changes(lookup: Lookup, key: snap.ResourceKey) -> list[Change]:
     return list(_parts(lookup, key, before, after))
 
 
-def _canonical(resource: snap.Resource | None) -> Properties | None:
-    return None if resource is None else snap.canonical_properties(resource)
+def _canonical(resource: snap.Resource | None, source: str) -> Properties | None:
+    """Properties canonicalised again, or one sentence on what is malformed."""
+    if resource is None:
+        return None
+    try:
+        return snap.canonical_properties(resource)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        problem = (
+            f"missing field {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
+        )
+        raise InputError(
+            f"{source}: {resource.resource_type} {resource.resource_id} in "
+            f"{resource.region} is malformed ({problem}); fix it or restore the "
+            "file from the store."
+        ) from exc
 
 
 def _whole(

@@ -254,6 +254,25 @@ def test_a_broken_baseline_exits_2_naming_the_file_and_writes_nothing(
     assert not report.exists()
 
 
+def test_a_hand_broken_resource_exits_2_naming_the_file_and_resource(
+    cli: Cli, files: tuple[Path, Path]
+) -> None:
+    baseline, current = files
+    document = json.loads(baseline.read_text())
+    broken = next(r for r in document["resources"] if r["resource_id"] == "sg-1")
+    broken["properties"]["IpPermissions"] = [{"FromPort": 22, "ToPort": 22}]
+    baseline.write_text(json.dumps(document))
+
+    result = _diff(cli, baseline, current)
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"driftwatch: {baseline}: AWS::EC2::SecurityGroup sg-1 in us-east-1 is "
+        "malformed (missing field 'IpProtocol'); fix it or restore the file from "
+        "the store.\n"
+    )
+
+
 def test_a_ref_that_names_nothing_exits_2(cli: Cli, files: tuple[Path, Path]) -> None:
     result = cli("diff", "--baseline", "nosuch", "--current", str(files[1]))
 
