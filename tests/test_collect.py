@@ -7,9 +7,11 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 from conftest import estate_counts
 from faults import Fault, FaultyTarget
+from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend
 from moto.ec2.responses.egress_only_internet_gateways import (
     EgressOnlyInternetGateway,
 )
@@ -359,6 +361,27 @@ def test_an_action_the_emulator_lacks_is_unsupported(
     assert taken.of_type(registry.EGRESS_ONLY_INTERNET_GATEWAY) == []
 
 
+def test_no_region_given_means_every_enabled_region(
+    aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An account with three regions enabled (moto enables all 38 by default).
+    enabled = ("ap-south-1", "eu-north-1", "us-east-1")
+    every = RegionsAndZonesBackend.describe_regions
+
+    def three(self: Any, region_names: Any = None) -> Any:
+        return [r for r in every(self, region_names) if r.name in enabled]
+
+    monkeypatch.setattr(RegionsAndZonesBackend, "describe_regions", three)
+
+    taken = collect(AwsTarget(), [])
+
+    assert taken.regions == enabled
+    assert len(taken.coverage) == len(enabled) * len(registry.TYPE_NAMES)
+    assert taken.complete
+    with pytest.raises(RegionError, match=r"enabled regions are: ap-south-1, eu-"):
+        collect(AwsTarget(), ["eu-west-1"])
+
+
 def test_an_unknown_region_is_a_region_error(aws: None) -> None:
     with pytest.raises(RegionError, match=r"^Region nowhere-1 is not enabled"):
         collect(AwsTarget(), ["us-east-1", "nowhere-1"])
@@ -461,3 +484,33 @@ def test_an_item_listed_twice_is_one_resource() -> None:
 
     assert [r.resource_id for r in region.resources()] == ["cgw-1"]
     assert finished == [("us-east-1", registry.CUSTOMER_GATEWAY)]
+
+
+def test_vpc_follow_ups_merge_and_a_failure_wins_over_late_results() -> None:
+    region = RegionRead(ACCOUNT, "us-east-1", lambda *_: None)
+    listing = list_read("us-east-1", registry.resource_type(registry.VPC))
+    vpcs = [{"VpcId": "vpc-1", "State": "available"}, {"VpcId": "vpc-2"}]
+
+    follow_ups = region.settle(listing, vpcs)
+
+    assert [(r.call, r.subject, r.part) for r in follow_ups] == [
+        ("describe_vpc_attribute", "vpc-1", "EnableDnsSupport"),
+        ("describe_vpc_attribute", "vpc-1", "EnableDnsHostnames"),
+        ("describe_vpc_attribute", "vpc-2", "EnableDnsSupport"),
+        ("describe_vpc_attribute", "vpc-2", "EnableDnsHostnames"),
+    ]
+    denied = ClientError(
+        {"Error": {"Code": "UnauthorizedOperation", "Message": "no"}},
+        "DescribeVpcAttribute",
+    )
+    assert region.settle(follow_ups[0], True) == []
+    assert region.settle(follow_ups[1], denied) == []
+    assert region.settle(follow_ups[2], True) == []
+    assert region.settle(follow_ups[3], False) == []
+
+    [row] = region.coverage()
+    assert (row.status, row.detail) == (
+        "denied",
+        "describe_vpc_attribute vpc-1: UnauthorizedOperation: no",
+    )
+    assert region.resources() == []

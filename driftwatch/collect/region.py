@@ -79,21 +79,29 @@ class RegionRead:
     def _release(self) -> list[Read]:
         """Start the follow-ups of every waiting type whose inputs are settled."""
         new_reads: list[Read] = []
-        for type_name in sorted(self._waiting):
-            enrichment = ENRICHMENTS[type_name]
-            if not all(self._settled(after) for after in enrichment.after):
-                continue
-            self._waiting.discard(type_name)
+        ready = self._ready()
+        while ready is not None:
+            self._waiting.discard(ready)
+            enrichment = ENRICHMENTS[ready]
             known = {after: self._finished.get(after, []) for after in enrichment.after}
-            kept = enrichment.keep(self._items[type_name], known, self.account_id)
-            self._items[type_name] = kept
-            follow_ups = self._follow_ups(type_name, kept)
-            if not follow_ups:
-                self._finish(type_name, kept)
-                return [*new_reads, *self._release()]
-            self._outstanding[type_name] = len(follow_ups)
-            new_reads.extend(follow_ups)
+            kept = enrichment.keep(self._items[ready], known, self.account_id)
+            self._items[ready] = kept
+            follow_ups = self._follow_ups(ready, kept)
+            if follow_ups:
+                self._outstanding[ready] = len(follow_ups)
+                new_reads.extend(follow_ups)
+            else:
+                # Finishing may in turn release a type that waits for this one.
+                self._finish(ready, kept)
+            ready = self._ready()
         return new_reads
+
+    def _ready(self) -> str | None:
+        """A waiting type whose ``after`` types are all settled, if any."""
+        for type_name in sorted(self._waiting):
+            if all(self._settled(after) for after in ENRICHMENTS[type_name].after):
+                return type_name
+        return None
 
     def _settled(self, type_name: str) -> bool:
         return type_name in self._finished or type_name in self._failed
