@@ -24,6 +24,7 @@ needs the outbound entries to allow that protocol back to the source.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -44,11 +45,12 @@ Replies = tuple[tuple[AddressSet, IntervalSet], ...]
 
 @dataclass(frozen=True)
 class ClassResult:
-    """What each check lets through for one protocol class of one family."""
+    """What each check lets through for one protocol class of one family:
+    the keys some world-open group rule opens, the ACL's inbound region, the
+    exposed region and the tcp/udp reply cells."""
 
     protocol: int
-    groups: Region
-    world_open: Region
+    world_keys: IntervalSet
     acl_inbound: Region
     exposed: Region
     replies: Replies
@@ -95,14 +97,35 @@ def route_sources(
     return reachable
 
 
+@dataclass(frozen=True)
+class Packet:
+    """One concrete packet: protocol class, key (port or ICMP), source, family."""
+
+    protocol: int
+    key: int
+    source: int
+    version: int
+
+    def with_key(self, key: int) -> Packet:
+        """The same packet to another key (the reply's ephemeral port, say)."""
+        return Packet(self.protocol, key, self.source, self.version)
+
+
 def route_for(
-    routes: Iterable[r.Route], gateways: frozenset[str], address: str, version: int
+    routes: Sequence[r.Route], gateways: frozenset[str], packet: Packet
 ) -> r.Route | None:
-    """The route longest-prefix match picks for an address."""
-    for network, route in ordered_routes(routes, gateways, version):
-        if address in network:
+    """The route longest-prefix match picks for the reply to a packet's source."""
+    for network, route in _ordered(tuple(routes), gateways, packet.version):
+        if packet.source in network.spans:
             return route
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _ordered(
+    routes: tuple[r.Route, ...], gateways: frozenset[str], version: int
+) -> list[tuple[AddressSet, r.Route]]:
+    return ordered_routes(routes, gateways, version)
 
 
 def acl_region(
@@ -124,19 +147,15 @@ def acl_region(
 
 
 def acl_rule_for(
-    acl_rules: Sequence[r.NetworkAclRule],
-    egress: bool,
-    protocol: int,
-    key: int,
-    address: str,
+    acl_rules: Sequence[r.NetworkAclRule], egress: bool, packet: Packet
 ) -> r.NetworkAclRule | None:
     """The entry that decides one packet (first match by rule number)."""
     for rule in acl_rules:
         if (
             rule.egress == egress
-            and address in rule.addresses
-            and rule.matches(protocol, rule.addresses.version)
-            and key in rule.keys_for(protocol)
+            and rule.matches(packet.protocol, packet.version)
+            and packet.source in rule.addresses.spans
+            and packet.key in rule.keys_for(packet.protocol)
         ):
             return rule
     return None
@@ -161,18 +180,14 @@ def group_region(
 
 
 def group_rule_for(
-    group_rules: Iterable[r.SecurityGroupRule],
-    protocol: int,
-    key: int,
-    address: str,
-    version: int,
+    group_rules: Iterable[r.SecurityGroupRule], packet: Packet
 ) -> r.SecurityGroupRule | None:
     """A security group rule that admits one packet."""
     for rule in group_rules:
         if (
-            rule.matches(protocol)
-            and key in rule.keys_for(protocol)
-            and address in rule.sources(version)
+            rule.matches(packet.protocol)
+            and packet.key in rule.keys_for(packet.protocol)
+            and packet.source in rule.sources(packet.version).spans
         ):
             return rule
     return None
@@ -212,43 +227,42 @@ def reply_filter(protocol: int, outbound: Region, version: int) -> Region:
     return allowed
 
 
-def evaluate_class(
+@dataclass(frozen=True)
+class NetworkPath:
+    """What the route table and the ACL let through one protocol class, before
+    any security group: the ACL's inbound region, the (key, source) pairs whose
+    request gets in and whose reply gets out, and the tcp/udp reply cells."""
+
+    inbound: Region
+    open: Region
+    replies: Replies
+
+
+def network_path(
+    acl_rules: Sequence[r.NetworkAclRule],
     protocol: int,
     version: int,
-    *,
-    group_rules: Sequence[r.SecurityGroupRule],
-    acl_rules: Sequence[r.NetworkAclRule],
     sources: AddressSet,
     ephemeral: Span,
-) -> ClassResult:
-    """Every check of the inbound path for one protocol class."""
-    groups = group_region(group_rules, protocol, version)
-    world_open = group_region(group_rules, protocol, version, world_only=True)
+) -> NetworkPath:
+    """The route and both directions of the ACL for one protocol class."""
     inbound = acl_region(acl_rules, False, protocol, version)
-    admitted = (groups & inbound).restrict(sources)
     outbound = acl_region(acl_rules, True, protocol, version)
-    replies: Replies = ()
-    if protocol in (r.TCP, r.UDP):
-        replies = reply_classes(outbound, ephemeral)
-        answered = AddressSet.empty(version)
-        for cell, _ in replies:
-            answered = answered | cell
-        exposed = admitted.restrict(answered)
-    else:
-        exposed = admitted & reply_filter(protocol, outbound, version)
-    return ClassResult(protocol, groups, world_open, inbound, exposed, replies)
+    admitted = inbound.restrict(sources)
+    if protocol not in (r.TCP, r.UDP):
+        return NetworkPath(
+            inbound, admitted & reply_filter(protocol, outbound, version), ()
+        )
+    replies = reply_classes(outbound, ephemeral)
+    answered = AddressSet.empty(version)
+    for cell, _ in replies:
+        answered = answered | cell
+    return NetworkPath(inbound, admitted.restrict(answered), replies)
 
 
-def blocked_only(
-    protocol: int, version: int, group_rules: Sequence[r.SecurityGroupRule]
-) -> ClassResult:
-    """A class result for an interface no internet packet can reach at all."""
-    empty = Region.empty(version)
-    return ClassResult(
-        protocol,
-        group_region(group_rules, protocol, version),
-        group_region(group_rules, protocol, version, world_only=True),
-        empty,
-        empty,
-        (),
-    )
+def closed_path(version: int) -> NetworkPath:
+    """The path of an interface no internet packet can reach at all."""
+    return _CLOSED[version]
+
+
+_CLOSED = {v: NetworkPath(Region.empty(v), Region.empty(v), ()) for v in r.VERSIONS}

@@ -91,7 +91,18 @@ class EstateGraph:
         self.graph = nx.MultiDiGraph()
         self.unresolved: list[Unresolved] = []
         self._prefix_lists: dict[tuple[str, str, str], tuple[str, ...]] = {}
+        # (node, edge kind) -> neighbours, beside the networkx graph: the lookups
+        # below run per interface and must not walk networkx's adjacency views.
+        self.edge_count = 0
+        self._into: dict[tuple[str, str], dict[str, None]] = {}
+        self._out_of: dict[tuple[str, str], dict[str, None]] = {}
+        # Route and association edges, whose meaning needs the whole estate.
+        self._to_finish: list[tuple[str, str, dict[str, Any]]] = []
         self.graph.add_node(INTERNET, kind="internet", known=True, resource_id=INTERNET)
+        # The attribute dicts networkx holds, by node, without its view objects.
+        self._attributes: dict[str, dict[str, Any]] = {
+            INTERNET: self.graph.nodes[INTERNET]
+        }
 
     # --- building ---------------------------------------------------------------
 
@@ -108,6 +119,7 @@ class EstateGraph:
             resource=resource,
             **attributes,
         )
+        self._attributes[node] = self.graph.nodes[node]
         return node
 
     def ensure(self, account: str, region: str, resource_id: str, kind: str) -> str:
@@ -122,6 +134,7 @@ class EstateGraph:
                 region=region,
                 resource_id=resource_id,
             )
+            self._attributes[node] = self.graph.nodes[node]
         return node
 
     def near(self, resource: Resource, resource_id: str, kind: str) -> str:
@@ -130,7 +143,13 @@ class EstateGraph:
 
     def link(self, source: str, target: str, kind: str, **attributes: Any) -> None:
         """Add an edge of a kind."""
-        self.graph.add_edge(source, target, kind=kind, **attributes)
+        key = self.graph.add_edge(source, target, kind=kind, **attributes)
+        self.edge_count += 1
+        self._into.setdefault((target, kind), {})[source] = None
+        self._out_of.setdefault((source, kind), {})[target] = None
+        if kind in ("route", "association"):
+            data = self.graph.get_edge_data(source, target, key)
+            self._to_finish.append((source, target, data))
 
     def resolver(self, resource: Resource) -> r.PrefixResolver:
         """Prefix list entries as seen from a resource's account and region."""
@@ -151,16 +170,19 @@ class EstateGraph:
 
     def finish(self) -> None:
         """Derive what needs every resource in place: route activity, EIPs."""
+        for source, target, data in self._to_finish:
+            if data["kind"] == "route":
+                self._route_active(source, target, data)
+            elif self.kind(source) == "elastic-ip":
+                self._add_elastic_address(source, target)
+
+    def _route_active(self, table: str, target: str, data: dict[str, Any]) -> None:
         # A route to an internet gateway is active only while that gateway is
         # attached to the route table's own VPC; otherwise it is a blackhole.
-        for table, target, data in self.graph.edges(data=True):
-            if data["kind"] != "route":
-                continue
-            vpc = self.graph.nodes[table].get("vpc")
-            data["active"] = self._target_active(target, vpc)
-        for eip, eni, data in list(self.graph.edges(data=True)):
-            if data["kind"] == "association" and self.kind(eip) == "elastic-ip":
-                self._add_elastic_address(eip, eni)
+        data["active"] = self._target_active(target, self.node(table).get("vpc"))
+        if data["active"] and self.kind(target) == "internet-gateway":
+            routed = self.node(table).setdefault("active_gateways", set())
+            routed.add(self.resource_id(target))
 
     def _target_active(self, target: str, vpc: str | None) -> bool:
         if self.kind(target) in ("internet-gateway", "egress-only-internet-gateway"):
@@ -183,8 +205,7 @@ class EstateGraph:
 
     def node(self, node: str) -> dict[str, Any]:
         """The attributes of a node."""
-        attributes: dict[str, Any] = self.graph.nodes[node]
-        return attributes
+        return self._attributes[node]
 
     def resource_id(self, node: str | None) -> str:
         """The AWS id of a node ("" for none)."""
@@ -192,7 +213,7 @@ class EstateGraph:
 
     def kind(self, node: str) -> str:
         """The kind of a node (``vpc``, ``subnet``, ...)."""
-        return str(self.graph.nodes[node].get("kind", ""))
+        return str(self._attributes[node].get("kind", ""))
 
     def resource_key(self, node: str) -> ResourceKey | None:
         """(account, region, type, id) of a node, None for the internet."""
@@ -209,24 +230,16 @@ class EstateGraph:
 
     def sources_of(self, node: str, kind: str) -> list[str]:
         """Nodes with an edge of ``kind`` into ``node``."""
-        return [
-            source
-            for source, _, data in self.graph.in_edges(node, data=True)
-            if data["kind"] == kind
-        ]
+        return list(self._into.get((node, kind), ()))
 
     def targets_of(self, node: str, kind: str) -> list[str]:
         """Nodes that ``node`` has an edge of ``kind`` to."""
-        return [
-            target
-            for _, target, data in self.graph.out_edges(node, data=True)
-            if data["kind"] == kind
-        ]
+        return list(self._out_of.get((node, kind), ()))
 
     def interfaces(self) -> Iterator[str]:
         """Every network interface node of the snapshot."""
-        for node, kind in self.graph.nodes(data="kind"):
-            if kind == "network-interface" and self.node(node).get("known"):
+        for node, attributes in self._attributes.items():
+            if attributes["kind"] == "network-interface" and attributes["known"]:
                 yield node
 
     def subnet_of(self, interface: str) -> str | None:
@@ -286,13 +299,7 @@ class EstateGraph:
 
     def active_internet_gateways(self, table: str) -> frozenset[str]:
         """Ids of internet gateways a table routes to that are attached to its VPC."""
-        return frozenset(
-            self.node(target)["resource_id"]
-            for _, target, data in self.graph.out_edges(table, data=True)
-            if data["kind"] == "route"
-            and data.get("active")
-            and self.kind(target) == "internet-gateway"
-        )
+        return frozenset(self.node(table).get("active_gateways", ()))
 
     def prefix_list_entries(
         self, account: str, region: str, prefix_list_id: str

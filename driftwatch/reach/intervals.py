@@ -14,6 +14,7 @@ is the whole key space, exactly like "every port".
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -182,28 +183,27 @@ class AddressSet:
     @classmethod
     def full(cls, version: int) -> AddressSet:
         """Every address of the family: 0.0.0.0/0 or ::/0."""
-        return cls(version, IntervalSet.span(0, UNIVERSE_MAX[version]))
+        return _FULL[version]
 
     @classmethod
     def empty(cls, version: int) -> AddressSet:
         """No address of the family."""
-        return cls(version)
+        return _EMPTY[version]
 
     @classmethod
     def from_cidrs(cls, version: int, cidrs: Iterable[str]) -> AddressSet:
         """The addresses of the CIDRs of this family; others are ignored."""
         spans = []
         for cidr in cidrs:
-            network = parse_network(cidr)
-            if network.version == version:
-                spans.append((int(network.network_address), int(network[-1])))
+            family, lo, hi = _cidr_span(cidr)
+            if family == version:
+                spans.append((lo, hi))
         return cls(version, IntervalSet.of(spans))
 
     @classmethod
     def cidr(cls, text: str) -> AddressSet:
         """The addresses of one CIDR (its family decides the set's family)."""
-        network = parse_network(text)
-        return cls.from_cidrs(network.version, [text])
+        return cls.from_cidrs(_cidr_span(text)[0], [text])
 
     def _same(self, other: AddressSet) -> None:
         if other.version != self.version:
@@ -259,6 +259,19 @@ class AddressSet:
                 )
             )
         return tuple(cidrs)
+
+
+# Sets are immutable, so the two extremes of each family are built once.
+_FULL = {v: AddressSet(v, IntervalSet.span(0, top)) for v, top in UNIVERSE_MAX.items()}
+_EMPTY = {v: AddressSet(v) for v in UNIVERSE_MAX}
+
+
+@functools.lru_cache(maxsize=65536)
+def _cidr_span(text: str) -> tuple[int, int, int]:
+    # The same few CIDRs (0.0.0.0/0, office ranges, VPC blocks) recur in every
+    # rule and route of an estate: parse each once.
+    network = parse_network(text)
+    return network.version, int(network.network_address), int(network[-1])
 
 
 def parse_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:

@@ -9,25 +9,19 @@ else the route table, else the ACL inbound, else the ACL outbound.
 
 from __future__ import annotations
 
-from driftwatch.reach.evaluate import acl_rule_for
+from driftwatch.reach import rules as r
+from driftwatch.reach.evaluate import Packet, acl_rule_for
 from driftwatch.reach.graph import EstateGraph
-from driftwatch.reach.intervals import AddressSet, IntervalSet
-from driftwatch.reach.model import Latent, Surface
-from driftwatch.reach.region import Region
-from driftwatch.reach.witness import shapes
+from driftwatch.reach.intervals import NO_KEYS, AddressSet, IntervalSet
+from driftwatch.reach.model import Latent, Shape, Surface
 
 FAMILY_LABEL = {4: "IPv4", 6: "IPv6"}
 
 
 def latent_of(graph: EstateGraph, surface: Surface) -> list[Latent]:
     """World-open rules of a surface that the internet cannot use, and why."""
-    everyone = AddressSet.full(surface.version)
-    classes = []
-    for result in surface.classes:
-        open_keys = result.world_open.keys() - result.exposed.keys()
-        classes.append((result.protocol, Region.rect(open_keys, everyone)))
     found = []
-    for shape in shapes(classes, None):
+    for shape in _shapes(surface):
         protocol, key = shape.probe()
         found.append(
             Latent(
@@ -38,6 +32,28 @@ def latent_of(graph: EstateGraph, surface: Surface) -> list[Latent]:
             )
         )
     return found
+
+
+def _shapes(surface: Surface) -> list[Shape]:
+    """Per protocol, the world-open keys that reach nothing; ``all`` if every key."""
+    everyone = AddressSet.full(surface.version)
+    latent_keys = [
+        (result.protocol, result.world_keys - result.exposed.keys())
+        for result in surface.classes
+        if result.world_keys
+    ]
+    if len(latent_keys) == len(surface.classes) and all(
+        keys.covers(*r.key_space(protocol)) for protocol, keys in latent_keys
+    ):
+        return [Shape(r.ALL, NO_KEYS, everyone)]
+    named = tuple(p for p in surface.protocols if p != r.REST)
+    return [
+        Shape(r.ALL, NO_KEYS, everyone, excluded=named)
+        if protocol == r.REST
+        else Shape(protocol, keys if protocol in r.PORTED else NO_KEYS, everyone)
+        for protocol, keys in latent_keys
+        if keys
+    ]
 
 
 def _closed_because(
@@ -57,9 +73,9 @@ def _closed_because(
     admitted = result.acl_inbound.at(key) & surface.route_sources
     if not admitted:
         acl_rules = graph.node(str(surface.network_acl)).get("acl_rules", ())
-        rule = acl_rule_for(
-            acl_rules, False, protocol, key, surface.route_sources.first()
-        )
+        source = surface.route_sources.spans.first()
+        probe = Packet(protocol, key, source, surface.version)
+        rule = acl_rule_for(acl_rules, False, probe)
         number = rule.number if rule is not None else "default"
         return f"network ACL {acl_id} denies the request (rule {number})"
     return f"network ACL {acl_id} denies the reply to the client's ephemeral ports"

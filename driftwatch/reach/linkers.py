@@ -40,8 +40,8 @@ def build(snapshot: Snapshot) -> EstateGraph:
     graph.finish()
     logger.info(
         "reachability graph: %d nodes, %d edges",
-        graph.graph.number_of_nodes(),
-        graph.graph.number_of_edges(),
+        len(graph.graph),
+        graph.edge_count,
     )
     return graph
 

@@ -46,7 +46,7 @@ class Region:
     @classmethod
     def empty(cls, version: int) -> Region:
         """No pair at all."""
-        return cls(version)
+        return _EMPTY[version]
 
     @classmethod
     def rect(cls, keys: IntervalSet, addresses: AddressSet) -> Region:
@@ -159,3 +159,6 @@ class _Cursor:
         if self.index < len(self.segments) and self.segments[self.index][0] <= key:
             return self.segments[self.index][2]
         return self.nothing
+
+
+_EMPTY = {4: Region(4), 6: Region(6)}

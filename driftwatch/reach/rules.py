@@ -111,8 +111,14 @@ class SecurityGroupRule:
     sources6: AddressSet
     source_kind: str
     source_value: str
-    part: str
+    key: tuple[Any, ...]
     label: str
+    world_families: frozenset[int] = frozenset()
+
+    @property
+    def part(self) -> str:
+        """The drift engine's name of this rule: ``IpPermissions[...]``."""
+        return part_name("IpPermissions", self.key)
 
     def sources(self, version: int) -> AddressSet:
         """The internet addresses this rule admits in one family."""
@@ -128,7 +134,7 @@ class SecurityGroupRule:
 
     def world_open(self, version: int) -> bool:
         """True when the rule admits every address of the family."""
-        return self.sources(version).is_full()
+        return version in self.world_families
 
 
 def security_group_rules(
@@ -155,8 +161,13 @@ def security_group_rules(
                 sources6=sources6,
                 source_kind=field,
                 source_value=value,
-                part=part_name("IpPermissions", canonical.rule_key(permission)),
+                key=canonical.rule_key(permission),
                 label=_rule_label(protocol, permission, value),
+                world_families=frozenset(
+                    version
+                    for version, found in ((4, sources4), (6, sources6))
+                    if found.is_full()
+                ),
             )
         )
     return tuple(rules), tuple(unknown)
@@ -199,7 +210,11 @@ class NetworkAclRule:
     protocol: int
     keys: IntervalSet
     addresses: AddressSet
-    part: str
+
+    @property
+    def part(self) -> str:
+        """The drift engine's name of this entry: ``Entries[egress,number]``."""
+        return part_name("Entries", (self.egress, self.number))
 
     def matches(self, class_: int, version: int) -> bool:
         """True when the entry applies to the protocol class and family."""
@@ -244,7 +259,6 @@ def _acl_rule(network_acl_id: str, entry: Mapping[str, Any]) -> NetworkAclRule |
         protocol=protocol,
         keys=keys,
         addresses=AddressSet.cidr(cidr),
-        part=part_name("Entries", canonical.acl_entry_key(entry)),
     )
 
 
@@ -278,7 +292,12 @@ class Route:
     networks: tuple[tuple[int, AddressSet], ...]
     target: str
     rank: int
-    part: str
+    field: str
+
+    @property
+    def part(self) -> str:
+        """The drift engine's name of this route: ``Routes[field,destination]``."""
+        return part_name("Routes", (self.field, self.destination))
 
 
 def routes(
@@ -307,7 +326,7 @@ def routes(
                 ),
                 target=route_target(item),
                 rank=_route_rank(field, item),
-                part=part_name("Routes", (field, destination)),
+                field=field,
             )
         )
     return tuple(parsed), tuple(unknown)

@@ -17,6 +17,7 @@ from driftwatch import registry
 from driftwatch.reach import rules as r
 from driftwatch.reach.evaluate import (
     ICMP_REPLIES,
+    Packet,
     Replies,
     acl_rule_for,
     group_rule_for,
@@ -53,6 +54,9 @@ def shapes(
     version = classes[0][1].version
     everything = AddressSet.full(version)
     for protocol, region in classes:
+        if not region:
+            everything = AddressSet.empty(version)
+            break
         everything = everything & region.covering(r.key_space(protocol))
     found: list[Shape] = []
     if everything:
@@ -136,12 +140,11 @@ def witness(
 ) -> tuple[PathStep, ...]:
     """The hops one concrete packet of the shape takes, with the ids deciding it."""
     protocol, key = shape.probe()
-    source = shape.sources.first()
-    version = surface.version
+    packet = Packet(protocol, key, shape.sources.spans.first(), surface.version)
     gateways = frozenset(surface.internet_gateways)
     steps = [PathStep("internet-gateway", surface.internet_gateways[0])]
     table = graph.node(str(surface.route_table))
-    route = route_for(table["routes"], gateways, source, version)
+    route = route_for(table["routes"], gateways, packet)
     if route is not None:
         steps.append(
             PathStep(
@@ -156,10 +159,11 @@ def witness(
         )
     acl_rules = graph.node(str(surface.network_acl))["acl_rules"]
     reply = _reply_key(shape, protocol)
-    for egress, probe in ((False, key), (True, reply)):
-        if probe is None:
-            continue
-        entry = acl_rule_for(acl_rules, egress, protocol, probe, source)
+    probes = [(False, packet)] + (
+        [] if reply is None else [(True, packet.with_key(reply))]
+    )
+    for egress, probe in probes:
+        entry = acl_rule_for(acl_rules, egress, probe)
         if entry is not None:
             steps.append(_acl_step(entry))
     group_rules = [
@@ -167,7 +171,7 @@ def witness(
         for group in surface.security_groups
         for rule in graph.node(group).get("inbound_rules", ())
     ]
-    rule = group_rule_for(group_rules, protocol, key, source, version)
+    rule = group_rule_for(group_rules, packet)
     if rule is not None:
         steps.append(
             PathStep(
