@@ -16,6 +16,7 @@ install; ``.svg`` and ``.png`` run the real ``dot``.
 from __future__ import annotations
 
 import logging
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from typing import Any
 import graphviz
 
 from driftwatch.errors import DriftwatchError, UsageError
-from driftwatch.reach.graph import INTERNET, EstateGraph, node_id
+from driftwatch.reach.graph import EstateGraph, node_id
 from driftwatch.reach.model import Exposure, ExposureReport, Shape
 from driftwatch.reach.rules import ALL
 from driftwatch.snapshot import atomic_write
@@ -34,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 FORMATS = {".dot": None, ".gv": None, ".svg": "svg", ".png": "png"}
 MAX_INTERFACES = 60
-MAX_DRAWN = 120
+MAX_DRAWN = 80
 SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
 RED = "#c62828"
 ORANGE = "#ef6c00"
@@ -209,10 +210,10 @@ class _Drawer:
             },
             edge_attr={"fontname": "Helvetica", "fontsize": "9", "color": GREY},
         )
-        dot.node(
-            INTERNET, "internet", shape="ellipse", style="filled", fillcolor="#e3f2fd"
-        )
         by_vpc = self._interfaces_by_vpc()
+        # Each VPC gets its own internet node, so that VPCs are separate
+        # components that Graphviz packs into a grid instead of one tall column.
+        dot.attr(pack="true", packmode=f"array_{math.ceil(math.sqrt(len(by_vpc)))}")
         for vpc in sorted(by_vpc):
             self._vpc(dot, vpc, by_vpc[vpc])
         self._peerings(dot, set(by_vpc))
@@ -258,7 +259,7 @@ class _Drawer:
                 f"{vpc}#anchor", "", shape="point", width="0.01", style="invis"
             )
             for gateway in self._gateways(vpc):
-                self._gateway(cluster, dot, gateway)
+                self._gateway(cluster, dot, gateway, f"{vpc}#internet")
             for subnet in sorted(subnets):
                 self._subnet(cluster, dot, subnet, subnets[subnet])
 
@@ -268,8 +269,15 @@ class _Drawer:
         return self.graph.internet_gateways(vpc) + self.graph.egress_only_gateways(vpc)
 
     def _gateway(
-        self, cluster: graphviz.Digraph, dot: graphviz.Digraph, gateway: str
+        self,
+        cluster: graphviz.Digraph,
+        dot: graphviz.Digraph,
+        gateway: str,
+        internet: str,
     ) -> None:
+        dot.node(
+            internet, "internet", shape="ellipse", style="filled", fillcolor="#e3f2fd"
+        )
         egress_only = self.graph.kind(gateway) == "egress-only-internet-gateway"
         role = "egress-only gateway" if egress_only else "internet gateway"
         carries = self._name(gateway) in self.carrying
@@ -282,10 +290,10 @@ class _Drawer:
             color=RED if carries else GREY,
         )
         if egress_only:
-            dot.edge(gateway, INTERNET, style="dashed", label="out only")
+            dot.edge(gateway, internet, style="dashed", label="out only")
             return
         dot.edge(
-            INTERNET,
+            internet,
             gateway,
             color=RED if carries else GREY,
             penwidth="2" if carries else "1",
