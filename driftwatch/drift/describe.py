@@ -42,12 +42,19 @@ def _aws_owned(_lookup: Lookup, _key: ResourceKey, properties: Properties) -> bo
 class TypeView:
     """How drift names, reads and summarises one resource type."""
 
+    # The property that names a resource for people (else its Name tag).
     name_field: str | None = None
+    # The describer of each field (its keyed list items or its value).
     parts: Mapping[str, Describer] = field(default_factory=dict)
+    # What one item of a keyed list is called, for fields without a describer.
     nouns: Mapping[str, str] = field(default_factory=dict)
+    # Fields holding a JSON document in a string: compared parsed.
     json_fields: frozenset[str] = frozenset()
+    # A field and the fields that change with it, reported as one part.
     field_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Resources that AWS creates and deletes by itself: never drift.
     not_drift: NotDrift = _never
+    # Per field, the item changes AWS makes as a result of another change.
     derived: Mapping[str, Callable[[PartChange], bool]] = field(default_factory=dict)
 
     def label(self, resource_id: str, properties: Properties) -> str:

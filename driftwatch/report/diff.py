@@ -19,7 +19,7 @@ from rich.table import Table
 from driftwatch import __version__
 from driftwatch.changes import Change
 from driftwatch.drift import DriftResult
-from driftwatch.drift.severity import KINDS
+from driftwatch.drift.severity import KINDS, RANK
 from driftwatch.report.who import who_text
 
 Header = Mapping[str, Any]
@@ -88,6 +88,11 @@ def render_json(report: DiffReport) -> str:
 # --- table ------------------------------------------------------------------------
 
 
+def worst_first(changes: tuple[Change, ...]) -> list[Change]:
+    """Changes for people: most severe first, then in the document's order."""
+    return sorted(changes, key=lambda change: -RANK[change.severity])
+
+
 def _resource(change: Change) -> str:
     return f"{change.resource_id}\n{change.resource_type.removeprefix('AWS::EC2::')}"
 
@@ -108,7 +113,7 @@ def render_table(report: DiffReport, width: int = TABLE_WIDTH) -> str:
         columns = ["severity", "account / region", "resource", "change", "id"]
         for column in columns + (["who"] if report.attribution else []):
             table.add_column(column)
-        for change in result.changes:
+        for change in worst_first(result.changes):
             cells = [
                 change.severity,
                 f"{change.account_id}\n{change.region}",
@@ -179,7 +184,7 @@ def _markdown_changes(report: DiffReport) -> list[str]:
         + (" who |" if who else ""),
         "|---|---|---|---|---|---|" + ("---|" if who else ""),
     ]
-    for c in report.result.changes:
+    for c in worst_first(report.result.changes):
         row = (
             f"| {c.severity} | {c.account_id} | {c.region} | `{c.resource_id}` | "
             f"{_cell(c.summary)} | `{c.change_id}` |"

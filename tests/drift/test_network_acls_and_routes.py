@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from tests.drift.conftest import Network
 from tests.drift.estate import drift_of, only
 
@@ -34,35 +32,38 @@ def _entry(acl: str, **overrides: Any) -> dict[str, Any]:
     return entry
 
 
-@pytest.mark.parametrize(
-    ("overrides", "severity", "text"),
-    [
-        ({}, "high", "allow tcp/443 from 0.0.0.0/0"),
-        (
-            {"PortRange": {"From": 3389, "To": 3389}},
-            "critical",
-            "allow tcp/3389 from 0.0.0.0/0",
-        ),
-        ({"Protocol": "-1"}, "critical", "allow all traffic from 0.0.0.0/0"),
-        ({"RuleAction": "deny"}, "medium", "deny tcp/443 from 0.0.0.0/0"),
-        ({"CidrBlock": "10.0.0.0/8"}, "medium", "allow tcp/443 from 10.0.0.0/8"),
-    ],
-)
+# (entry fields, severity, what the entry does): one ACL each, one read.
+INBOUND_CASES = [
+    ({}, "high", "allow tcp/443 from 0.0.0.0/0"),
+    (
+        {"PortRange": {"From": 3389, "To": 3389}},
+        "critical",
+        "allow tcp/3389 from 0.0.0.0/0",
+    ),
+    ({"Protocol": "-1"}, "critical", "allow all traffic from 0.0.0.0/0"),
+    ({"RuleAction": "deny"}, "medium", "deny tcp/443 from 0.0.0.0/0"),
+    ({"CidrBlock": "10.0.0.0/8"}, "medium", "allow tcp/443 from 10.0.0.0/8"),
+]
+
+
 def test_an_inbound_acl_entry_added_is_rated_by_action_source_and_port(
-    net: Network, overrides: dict[str, Any], severity: str, text: str
+    net: Network,
 ) -> None:
-    acl = _acl(net)
+    acls = [_acl(net) for _ in INBOUND_CASES]
 
-    change = only(
-        drift_of(
-            net.ec2,
-            lambda: net.ec2.create_network_acl_entry(**_entry(acl, **overrides)),
-        )
-    )
+    def add_entries() -> None:
+        for acl, (overrides, _, _) in zip(acls, INBOUND_CASES, strict=True):
+            net.ec2.create_network_acl_entry(**_entry(acl, **overrides))
 
-    assert change.part == "Entries[false,100]"
-    assert change.summary == f"inbound ACL rule 100 added to {acl} (edge): {text}"
-    assert change.severity == severity
+    result = drift_of(net.ec2, add_entries)
+
+    by_acl = {c.resource_id: c for c in result.changes}
+    assert len(result.changes) == len(acls)
+    for acl, (_, severity, text) in zip(acls, INBOUND_CASES, strict=True):
+        change = by_acl[acl]
+        assert change.part == "Entries[false,100]"
+        assert change.summary == f"inbound ACL rule 100 added to {acl} (edge): {text}"
+        assert change.severity == severity, text
 
 
 def test_an_outbound_acl_entry_is_medium(net: Network) -> None:

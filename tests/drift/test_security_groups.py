@@ -2,61 +2,69 @@
 
 from __future__ import annotations
 
-import pytest
-
 from driftwatch import registry
 from tests.drift.conftest import Network
 from tests.drift.estate import drift_of, only, world
 
+# (permission, severity, summary before " on <group>"): one group each, one read.
+INGRESS_CASES = [
+    (world(22), "critical", "tcp/22 opened to 0.0.0.0/0"),
+    (world(3389), "critical", "tcp/3389 opened to 0.0.0.0/0"),
+    (world(5432, cidr="::/0"), "critical", "tcp/5432 opened to ::/0"),
+    (world(443), "high", "tcp/443 opened to 0.0.0.0/0"),
+    (world(443, cidr="::/0"), "high", "tcp/443 opened to ::/0"),
+    (
+        world(8080, cidr="52.94.76.10/32"),
+        "high",
+        "tcp/8080 opened to 52.94.76.10/32",
+    ),
+    (world(5432, cidr="10.0.0.0/8"), "medium", "tcp/5432 opened to 10.0.0.0/8"),
+    (world(53, protocol="udp"), "high", "udp/53 opened to 0.0.0.0/0"),
+    (
+        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+        "critical",
+        "all traffic opened to 0.0.0.0/0",
+    ),
+    (
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 1,
+            "ToPort": 1024,
+            "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+        },
+        "critical",
+        "tcp/1-1024 opened to 0.0.0.0/0",
+    ),
+]
 
-@pytest.mark.parametrize(
-    ("permission", "severity", "text"),
-    [
-        (world(22), "critical", "tcp/22 opened to 0.0.0.0/0"),
-        (world(3389), "critical", "tcp/3389 opened to 0.0.0.0/0"),
-        (world(5432, cidr="::/0"), "critical", "tcp/5432 opened to ::/0"),
-        (world(443), "high", "tcp/443 opened to 0.0.0.0/0"),
-        (world(443, cidr="::/0"), "high", "tcp/443 opened to ::/0"),
-        (
-            world(8080, cidr="52.94.76.10/32"),
-            "high",
-            "tcp/8080 opened to 52.94.76.10/32",
-        ),
-        (world(5432, cidr="10.0.0.0/8"), "medium", "tcp/5432 opened to 10.0.0.0/8"),
-        (world(53, protocol="udp"), "high", "udp/53 opened to 0.0.0.0/0"),
-        (
-            {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
-            "critical",
-            "all traffic opened to 0.0.0.0/0",
-        ),
-        (
-            {
-                "IpProtocol": "tcp",
-                "FromPort": 1,
-                "ToPort": 1024,
-                "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
-            },
-            "critical",
-            "tcp/1-1024 opened to 0.0.0.0/0",
-        ),
-    ],
-)
-def test_an_ingress_rule_added_is_rated_by_source_and_port(
-    net: Network, permission: dict[str, object], severity: str, text: str
-) -> None:
-    result = drift_of(
-        net.ec2,
-        lambda: net.ec2.authorize_security_group_ingress(
-            GroupId=net.group, IpPermissions=[permission]
-        ),
-    )
 
-    change = only(result)
-    assert change.summary == f"{text} on {net.group} (app)"
-    assert change.severity == severity
-    assert change.action == "modified"
-    assert change.part.startswith('IpPermissions["')
-    assert change.opens_internet_path == (severity in ("critical", "high"))
+def test_an_ingress_rule_added_is_rated_by_source_and_port(net: Network) -> None:
+    groups = [
+        net.ec2.create_security_group(
+            GroupName=f"case-{n}", Description="case", VpcId=net.vpc
+        )["GroupId"]
+        for n in range(len(INGRESS_CASES))
+    ]
+
+    def authorize() -> None:
+        for group, (permission, _, _) in zip(groups, INGRESS_CASES, strict=True):
+            net.ec2.authorize_security_group_ingress(
+                GroupId=group, IpPermissions=[permission]
+            )
+
+    result = drift_of(net.ec2, authorize)
+
+    by_group = {c.resource_id: c for c in result.changes}
+    assert len(result.changes) == len(groups)
+    for n, (group, (_, severity, text)) in enumerate(
+        zip(groups, INGRESS_CASES, strict=True)
+    ):
+        change = by_group[group]
+        assert change.summary == f"{text} on {group} (case-{n})"
+        assert change.severity == severity, text
+        assert change.action == "modified"
+        assert change.part.startswith('IpPermissions["')
+        assert change.opens_internet_path == (severity in ("critical", "high"))
 
 
 def test_one_permission_with_two_sources_gives_two_changes(net: Network) -> None:
