@@ -157,6 +157,20 @@ def _is_not_implemented(exc: BaseException) -> bool:
     )
 
 
+# EC2 answers a DryRun call that would have succeeded with this error code.
+DRY_RUN_PASSED = "DryRunOperation"
+
+
+def dry_run_outcome(exc: BaseException) -> str:
+    """What a DryRun call's error means: ``passed``, ``denied`` or ``failed``."""
+    code = error_code(exc)
+    if code == DRY_RUN_PASSED:
+        return "passed"
+    if code in DENIED_CODES:
+        return "denied"
+    return "failed"
+
+
 def describe_failure(exc: BaseException) -> str:
     """A one-line description of a failed call, for a coverage row's detail."""
     code = error_code(exc)

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
-from driftwatch import attribution, aws, drift
+from driftwatch import attribution, drift
 from driftwatch import snapshot as snap
 from driftwatch.cli import main
 from driftwatch.cli.options import (
-    Settings,
     aws_options,
     aws_settings,
     common_options,
@@ -23,8 +19,7 @@ from driftwatch.cli.options import (
     finish,
     settings,
 )
-from driftwatch.cli.snapshot import live_snapshot
-from driftwatch.errors import UsageError
+from driftwatch.cli.snapshot import live_snapshot_like
 from driftwatch.report.diff import FORMATS, DiffReport, render
 from driftwatch.store import Loaded
 
@@ -117,7 +112,7 @@ def _diff(
     if current_ref is not None:
         current = given.store.resolve(current_ref)
     else:
-        current = _live(given, baseline)
+        current = live_snapshot_like(given, baseline)
     result = drift.compute(
         baseline.snapshot,
         current.snapshot,
@@ -167,33 +162,3 @@ def _artifact(loaded: Loaded) -> str:
     if not path.is_file():
         return ""
     return path.as_uri() if path.is_absolute() else path.as_posix()
-
-
-@contextmanager
-def _collector_running() -> Iterator[None]:
-    """The cyclic garbage collector on for a while, then as it was."""
-    was_enabled = gc.isenabled()
-    gc.enable()
-    try:
-        yield
-    finally:
-        if not was_enabled:
-            gc.disable()
-
-
-def _live(given: Settings, baseline: Loaded) -> Loaded:
-    """A live snapshot of the baseline's regions, refused for another account."""
-    target = aws_settings()
-    regions = target.regions or baseline.snapshot.regions
-    home = aws.home_region(target.target, regions)
-    account = aws.account_id(target.target, home)
-    if account not in baseline.snapshot.accounts:
-        raise UsageError(
-            f"The credentials are for account {account} but baseline "
-            f"{baseline.source} is of {', '.join(baseline.snapshot.accounts)}; "
-            "use the profile of that account."
-        )
-    # botocore builds reference cycles by the thousand: collect them meanwhile.
-    with _collector_running():
-        taken = live_snapshot(given, tuple(regions))
-    return Loaded(taken, snap.sha256(snap.dumps(taken)), "live")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import getpass
 import json
 import sys
@@ -15,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from driftwatch import collect
+from driftwatch import aws, collect
 from driftwatch import snapshot as snap
 from driftwatch.cli import main
 from driftwatch.cli.options import (
@@ -29,7 +30,8 @@ from driftwatch.cli.options import (
     show_progress,
     stderr_console,
 )
-from driftwatch.errors import EXIT_INCOMPLETE, EXIT_OK
+from driftwatch.errors import EXIT_INCOMPLETE, EXIT_OK, UsageError
+from driftwatch.store import Loaded
 
 ProgressCallback = Callable[[str, str, int, int], None]
 
@@ -61,6 +63,36 @@ def live_snapshot(
         return collect.collect(
             aws.target, regions or aws.regions, label=label, progress=progress
         )
+
+
+def live_snapshot_like(given: Settings, baseline: Loaded) -> Loaded:
+    """A live snapshot of the baseline's regions, refused for another account."""
+    target = aws_settings()
+    regions = target.regions or baseline.snapshot.regions
+    home = aws.home_region(target.target, regions)
+    account = aws.account_id(target.target, home)
+    if account not in baseline.snapshot.accounts:
+        raise UsageError(
+            f"The credentials are for account {account} but baseline "
+            f"{baseline.source} is of {', '.join(baseline.snapshot.accounts)}; "
+            "use the profile of that account."
+        )
+    # botocore builds reference cycles by the thousand: collect them meanwhile.
+    with _collector_running():
+        taken = live_snapshot(given, tuple(regions))
+    return Loaded(taken, snap.sha256(snap.dumps(taken)), "live")
+
+
+@contextmanager
+def _collector_running() -> Iterator[None]:
+    """The cyclic garbage collector on for a while, then as it was."""
+    was_enabled = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not was_enabled:
+            gc.disable()
 
 
 @main.command("snapshot")
