@@ -258,11 +258,3 @@ def network_path(
     for cell, _ in replies:
         answered = answered | cell
     return NetworkPath(inbound, admitted.restrict(answered), replies)
-
-
-def closed_path(version: int) -> NetworkPath:
-    """The path of an interface no internet packet can reach at all."""
-    return _CLOSED[version]
-
-
-_CLOSED = {v: NetworkPath(Region.empty(v), Region.empty(v), ()) for v in r.VERSIONS}

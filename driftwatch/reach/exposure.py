@@ -19,10 +19,7 @@ carving that range out, is reported (with low severity when the range is narrow)
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import logging
-from collections.abc import Iterator
 
 from driftwatch import registry
 from driftwatch.drift.model import Unknown
@@ -37,7 +34,7 @@ from driftwatch.reach.linkers import build
 from driftwatch.reach.model import Exposure, ExposureReport, Surface
 from driftwatch.reach.surface import SurfaceEvaluator
 from driftwatch.reach.witness import exposures as witnessed
-from driftwatch.snapshot import Snapshot
+from driftwatch.snapshot import Snapshot, collector_paused
 
 logger = logging.getLogger(__name__)
 
@@ -55,24 +52,11 @@ def exposures(
     snapshot: Snapshot, *, ephemeral: Span = EPHEMERAL_PORTS
 ) -> ExposureReport:
     """Every exposed and latent path of every interface in the snapshot."""
-    with _collector_paused():
+    # The evaluation builds a few hundred thousand small immutable objects and
+    # no reference cycles: collections would rescan the whole heap (the loaded
+    # snapshot included) many times over and double the time of a large estate.
+    with collector_paused():
         return _exposures(snapshot, ephemeral)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    # The evaluation allocates a few hundred thousand small immutable objects and
-    # creates no reference cycles; left on, CPython's cyclic collector rescans
-    # the whole heap (the loaded snapshot included) many times over, which
-    # doubles the run time of a large estate. Reference counting still frees
-    # everything; the collector runs again, as before, when this returns.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _exposures(snapshot: Snapshot, ephemeral: Span) -> ExposureReport:

@@ -73,15 +73,33 @@ class IntervalSet:
         return any(lo <= value <= hi for lo, hi in self.spans)
 
     def __or__(self, other: IntervalSet) -> IntervalSet:
-        if not other.spans:
+        if not other.spans or self.spans == other.spans:
             return self
         if not self.spans:
             return other
         return IntervalSet(_normalise(self.spans + other.spans))
 
     def __and__(self, other: IntervalSet) -> IntervalSet:
-        result: list[Span] = []
         mine, theirs = self.spans, other.spans
+        # Fast paths: the operations of an evaluation mostly meet equal sets or
+        # one span that holds the other set whole (0.0.0.0/0, every port).
+        if mine == theirs or not mine:
+            return self
+        if not theirs:
+            return other
+        if (
+            len(theirs) == 1
+            and theirs[0][0] <= mine[0][0]
+            and mine[-1][1] <= theirs[0][1]
+        ):
+            return self
+        if (
+            len(mine) == 1
+            and mine[0][0] <= theirs[0][0]
+            and theirs[-1][1] <= mine[0][1]
+        ):
+            return other
+        result: list[Span] = []
         i = j = 0
         while i < len(mine) and j < len(theirs):
             lo = max(mine[i][0], theirs[j][0])
@@ -97,6 +115,8 @@ class IntervalSet:
     def __sub__(self, other: IntervalSet) -> IntervalSet:
         if not self.spans or not other.spans:
             return self
+        if self.spans == other.spans:
+            return NO_KEYS
         result: list[Span] = []
         theirs = other.spans
         j = 0
@@ -214,15 +234,23 @@ class AddressSet:
 
     def __or__(self, other: AddressSet) -> AddressSet:
         self._same(other)
-        return AddressSet(self.version, self.spans | other.spans)
+        return self._with(self.spans | other.spans, other)
 
     def __and__(self, other: AddressSet) -> AddressSet:
         self._same(other)
-        return AddressSet(self.version, self.spans & other.spans)
+        return self._with(self.spans & other.spans, other)
 
     def __sub__(self, other: AddressSet) -> AddressSet:
         self._same(other)
-        return AddressSet(self.version, self.spans - other.spans)
+        return self._with(self.spans - other.spans, other)
+
+    def _with(self, spans: IntervalSet, other: AddressSet) -> AddressSet:
+        # Reuse an operand when the result is one of them: no new object.
+        if spans is self.spans:
+            return self
+        if spans is other.spans:
+            return other
+        return AddressSet(self.version, spans)
 
     def __contains__(self, address: object) -> bool:
         if not isinstance(address, str):

@@ -65,21 +65,25 @@ class Region:
         return iter(self.segments)
 
     def __or__(self, other: Region) -> Region:
-        if not other.segments:
+        if not other.segments or other.segments == self.segments:
             return self
         if not self.segments:
             return other
-        return self._overlay(other, lambda a, b: a | b)
+        return self._overlay(other, _union)
 
     def __and__(self, other: Region) -> Region:
-        if not self.segments or not other.segments:
-            return Region(self.version)
-        return self._overlay(other, lambda a, b: a & b)
+        if not self.segments or other.segments == self.segments:
+            return self
+        if not other.segments:
+            return other
+        return self._overlay(other, _intersection)
 
     def __sub__(self, other: Region) -> Region:
         if not self.segments or not other.segments:
             return self
-        return self._overlay(other, lambda a, b: a - b)
+        if other.segments == self.segments:
+            return _EMPTY[self.version]
+        return self._overlay(other, _difference)
 
     def _overlay(self, other: Region, combine: Combine) -> Region:
         if other.version != self.version:
@@ -143,6 +147,18 @@ class Region:
         for lo, hi, addresses in self.segments:
             keys_of.setdefault(addresses, []).append((lo, hi))
         return [(IntervalSet.of(spans), found) for found, spans in keys_of.items()]
+
+
+def _union(a: AddressSet, b: AddressSet) -> AddressSet:
+    return a | b
+
+
+def _intersection(a: AddressSet, b: AddressSet) -> AddressSet:
+    return a & b
+
+
+def _difference(a: AddressSet, b: AddressSet) -> AddressSet:
+    return a - b
 
 
 class _Cursor:

@@ -10,6 +10,7 @@ public path and no world-open rule) is skipped before any region is built.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,6 @@ from driftwatch.reach import rules as r
 from driftwatch.reach.evaluate import (
     ClassResult,
     NetworkPath,
-    closed_path,
     group_region,
     network_path,
     protocol_classes,
@@ -69,6 +69,8 @@ class SurfaceEvaluator:
         self.paths: dict[tuple[str | None, AddressSet, int, int], NetworkPath] = {}
         self.group_regions: dict[tuple[str, int, int], Region] = {}
         self.world_keys: dict[tuple[str, int, int], IntervalSet] = {}
+        self.world_rules: dict[tuple[str, int], tuple[r.SecurityGroupRule, ...]] = {}
+        self.placements: dict[tuple[str | None, str | None], _Placement] = {}
 
     def surfaces(self, interface: str) -> Iterator[Surface]:
         """The surfaces of an interface in each family worth reporting."""
@@ -116,20 +118,26 @@ class SurfaceEvaluator:
         graph = self.graph
         subnet = graph.subnet_of(interface)
         vpc = graph.vpc_of(interface)
-        table = graph.route_table_of(subnet) if subnet else None
-        return _Placement(
-            subnet=subnet,
-            vpc=vpc,
-            route_table=table,
-            network_acl=graph.network_acl_of(subnet) if subnet else None,
-            security_groups=tuple(graph.security_groups(interface)),
-            attached=frozenset(
-                graph.resource_id(gateway)
-                for gateway in (graph.internet_gateways(vpc) if vpc else ())
-            ),
-            # Only routes to a gateway attached to the table's VPC are active.
-            gateways=graph.active_internet_gateways(table) if table else frozenset(),
-        )
+        key = (subnet, vpc)
+        if key not in self.placements:
+            table = graph.route_table_of(subnet) if subnet else None
+            self.placements[key] = _Placement(
+                subnet=subnet,
+                vpc=vpc,
+                route_table=table,
+                network_acl=graph.network_acl_of(subnet) if subnet else None,
+                security_groups=(),
+                attached=frozenset(
+                    graph.resource_id(gateway)
+                    for gateway in (graph.internet_gateways(vpc) if vpc else ())
+                ),
+                # Only routes to a gateway attached to the table's VPC are active.
+                gateways=(
+                    graph.active_internet_gateways(table) if table else frozenset()
+                ),
+            )
+        groups = tuple(graph.security_groups(interface))
+        return dataclasses.replace(self.placements[key], security_groups=groups)
 
     def _path_gate(self, where: _Placement) -> str | None:
         if not where.attached:
@@ -141,16 +149,28 @@ class SurfaceEvaluator:
         return None
 
     def _opens_world(self, groups: tuple[str, ...], version: int) -> bool:
-        return any(
-            rule.world_open(version)
-            for group in groups
-            for rule in self.graph.node(group).get("inbound_rules", ())
-        )
+        return any(self._group_opens_world(group, version) for group in groups)
+
+    def _group_opens_world(self, group: str, version: int) -> bool:
+        return bool(self._world_rules(group, version))
+
+    def _world_rules(self, group: str, version: int) -> tuple[r.SecurityGroupRule, ...]:
+        key = (group, version)
+        if key not in self.world_rules:
+            rules = self.graph.node(group).get("inbound_rules", ())
+            self.world_rules[key] = tuple(
+                rule for rule in rules if rule.world_open(version)
+            )
+        return self.world_rules[key]
 
     def _evaluate(self, context: _Context) -> Results:
         cached = self.results.get(context)
-        if cached is not None:
-            return cached
+        if cached is None:
+            cached = self._blocked(context) if context.gate else self._open(context)
+            self.results[context] = cached
+        return cached
+
+    def _open(self, context: _Context) -> Results:
         group_rules = [
             rule
             for group in context.security_groups
@@ -161,8 +181,27 @@ class SurfaceEvaluator:
             self._class(context, protocol, sources)
             for protocol in protocol_classes(group_rules, self._acl_rules(context))
         )
-        self.results[context] = (sources, results)
         return sources, results
+
+    def _blocked(self, context: _Context) -> Results:
+        # Nothing gets in: only the world-open rules matter, for latent entries.
+        # Their protocols (with tcp, udp, icmp, icmpv6 and REST) are the classes;
+        # a gated surface is never asked about any other.
+        version = context.version
+        world_rules = [
+            rule
+            for group in context.security_groups
+            for rule in self._world_rules(group, version)
+        ]
+        empty = Region.empty(version)
+        results = []
+        for protocol in protocol_classes(world_rules, ()):
+            keys = IntervalSet()
+            for rule in world_rules:
+                if rule.matches(protocol):
+                    keys = keys | rule.keys_for(protocol)
+            results.append(ClassResult(protocol, keys, empty, empty, ()))
+        return AddressSet.empty(version), tuple(results)
 
     def _class(
         self, context: _Context, protocol: int, sources: AddressSet
@@ -196,8 +235,6 @@ class SurfaceEvaluator:
     def _path(
         self, context: _Context, protocol: int, sources: AddressSet
     ) -> NetworkPath:
-        if context.gate:
-            return closed_path(context.version)
         key = (context.network_acl, sources, protocol, context.version)
         if key not in self.paths:
             self.paths[key] = network_path(
