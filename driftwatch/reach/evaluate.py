@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from driftwatch.reach import rules as r
 from driftwatch.reach.intervals import ICMP_CODES, AddressSet, IntervalSet, Span
@@ -43,11 +44,11 @@ ICMP_REPLIES = {
 Replies = tuple[tuple[AddressSet, IntervalSet], ...]
 
 
-@dataclass(frozen=True)
-class ClassResult:
+class ClassResult(NamedTuple):
     """What each check lets through for one protocol class of one family:
     the keys some world-open group rule opens, the ACL's inbound region, the
-    exposed region and the tcp/udp reply cells."""
+    exposed region and the tcp/udp reply cells. (A named tuple, immutable like
+    the rest: tens of thousands are built per estate.)"""
 
     protocol: int
     world_keys: IntervalSet

@@ -29,7 +29,7 @@ from driftwatch.reach.evaluate import (
 )
 from driftwatch.reach.graph import EstateGraph
 from driftwatch.reach.intervals import Span
-from driftwatch.reach.latent import latent_of
+from driftwatch.reach.latent import LatentMemo, latent_of
 from driftwatch.reach.linkers import build
 from driftwatch.reach.model import Exposure, ExposureReport, Surface
 from driftwatch.reach.surface import SurfaceEvaluator
@@ -72,7 +72,8 @@ def _exposures(snapshot: Snapshot, ephemeral: Span) -> ExposureReport:
         evaluated += 1
         surfaces.extend(evaluator.surfaces(interface))
     found = [exposure for surface in surfaces for exposure in _exposed(graph, surface)]
-    latent = [entry for surface in surfaces for entry in latent_of(graph, surface)]
+    memo: LatentMemo = {}
+    latent = [e for surface in surfaces for e in latent_of(graph, surface, memo)]
     unknown.extend(_unresolved(graph, skipped))
     report = ExposureReport(
         snapshot_id=snapshot.snapshot_id,

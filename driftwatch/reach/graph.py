@@ -94,10 +94,12 @@ class EstateGraph:
         # (node, edge kind) -> neighbours, beside the networkx graph: the lookups
         # below run per interface and must not walk networkx's adjacency views.
         self.edge_count = 0
+        self._world_rules: dict[tuple[str, int], tuple[r.SecurityGroupRule, ...]] = {}
         self._into: dict[tuple[str, str], dict[str, None]] = {}
         self._out_of: dict[tuple[str, str], dict[str, None]] = {}
-        # Route and association edges, whose meaning needs the whole estate.
-        self._to_finish: list[tuple[str, str, dict[str, Any]]] = []
+        # Edges wait here until ``finish``: some of their attributes (a route's
+        # activity) need the whole estate, and one batch is cheaper for networkx.
+        self._edges: list[tuple[str, str, dict[str, Any]]] = []
         self.graph.add_node(INTERNET, kind="internet", known=True, resource_id=INTERNET)
         # The attribute dicts networkx holds, by node, without its view objects.
         self._attributes: dict[str, dict[str, Any]] = {
@@ -142,14 +144,10 @@ class EstateGraph:
         return self.ensure(resource.account_id, resource.region, resource_id, kind)
 
     def link(self, source: str, target: str, kind: str, **attributes: Any) -> None:
-        """Add an edge of a kind."""
-        key = self.graph.add_edge(source, target, kind=kind, **attributes)
-        self.edge_count += 1
+        """Add an edge of a kind (to networkx in one batch, by ``finish``)."""
+        self._edges.append((source, target, {"kind": kind, **attributes}))
         self._into.setdefault((target, kind), {})[source] = None
         self._out_of.setdefault((source, kind), {})[target] = None
-        if kind in ("route", "association"):
-            data = self.graph.get_edge_data(source, target, key)
-            self._to_finish.append((source, target, data))
 
     def resolver(self, resource: Resource) -> r.PrefixResolver:
         """Prefix list entries as seen from a resource's account and region."""
@@ -169,12 +167,15 @@ class EstateGraph:
         self._prefix_lists[scope] = entries
 
     def finish(self) -> None:
-        """Derive what needs every resource in place: route activity, EIPs."""
-        for source, target, data in self._to_finish:
+        """Derive what needs every resource in place (route activity, EIPs), then
+        add the edges to the networkx graph."""
+        for source, target, data in self._edges:
             if data["kind"] == "route":
                 self._route_active(source, target, data)
-            elif self.kind(source) == "elastic-ip":
+            elif data["kind"] == "association" and self.kind(source) == "elastic-ip":
                 self._add_elastic_address(source, target)
+        self.graph.add_edges_from(self._edges)
+        self.edge_count = len(self._edges)
 
     def _route_active(self, table: str, target: str, data: dict[str, Any]) -> None:
         # A route to an internet gateway is active only while that gateway is
@@ -316,6 +317,17 @@ class EstateGraph:
             return ()
         rules: tuple[r.NetworkAclRule, ...] = self.node(node).get("acl_rules", ())
         return rules
+
+    def world_rules(self, group: str, version: int) -> tuple[r.SecurityGroupRule, ...]:
+        """A group's inbound rules that admit every address of the family."""
+        key = (group, version)
+        if key not in self._world_rules:
+            self._world_rules[key] = tuple(
+                rule
+                for rule in self.node(group).get("inbound_rules", ())
+                if rule.world_open(version)
+            )
+        return self._world_rules[key]
 
     def gateway_route_tables(self, gateway: str) -> list[str]:
         """Route tables associated with a gateway (ingress routing)."""

@@ -9,6 +9,8 @@ else the route table, else the ACL inbound, else the ACL outbound.
 
 from __future__ import annotations
 
+from typing import Any
+
 from driftwatch.reach import rules as r
 from driftwatch.reach.evaluate import Packet, acl_rule_for
 from driftwatch.reach.graph import EstateGraph
@@ -18,18 +20,43 @@ from driftwatch.reach.model import Latent, Shape, Surface
 FAMILY_LABEL = {4: "IPv4", 6: "IPv6"}
 
 
-def latent_of(graph: EstateGraph, surface: Surface) -> list[Latent]:
-    """World-open rules of a surface that the internet cannot use, and why."""
+Entry = tuple[Shape, str, tuple[str, ...]]
+LatentMemo = dict[tuple[Any, ...], list[Entry]]
+
+
+def latent_of(
+    graph: EstateGraph, surface: Surface, memo: LatentMemo | None = None
+) -> list[Latent]:
+    """World-open rules of a surface that the internet cannot use, and why.
+
+    ``memo`` shares the entries of closed interfaces: with no public path, they
+    depend only on the reason and the world-open rules, not on the interface.
+    """
+    if memo is None or not surface.gate:
+        entries = _entries(graph, surface)
+    else:
+        world = tuple(
+            group
+            for group in surface.security_groups
+            if graph.world_rules(group, surface.version)
+        )
+        key = (surface.gate, surface.version, world)
+        if key not in memo:
+            memo[key] = _entries(graph, surface)
+        entries = memo[key]
+    return [
+        Latent(**surface.identity(), shape=shape, reason=reason, rules=rules)
+        for shape, reason, rules in entries
+    ]
+
+
+def _entries(graph: EstateGraph, surface: Surface) -> list[Entry]:
     found = []
     for shape in _shapes(surface):
         protocol, key = shape.probe()
+        reason = _closed_because(graph, surface, protocol, key)
         found.append(
-            Latent(
-                **surface.identity(),
-                shape=shape,
-                reason=_closed_because(graph, surface, protocol, key),
-                rules=_world_rules(graph, surface, protocol, shape.keys),
-            )
+            (shape, reason, _world_rules(graph, surface, protocol, shape.keys))
         )
     return found
 
@@ -86,8 +113,8 @@ def _world_rules(
 ) -> tuple[str, ...]:
     labels = []
     for group in surface.security_groups:
-        for rule in graph.node(group).get("inbound_rules", ()):
-            if not (rule.matches(protocol) and rule.world_open(surface.version)):
+        for rule in graph.world_rules(group, surface.version):
+            if not rule.matches(protocol):
                 continue
             if keys and not rule.keys_for(protocol) & keys:
                 continue

@@ -14,6 +14,7 @@ speaks for all of them).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -115,7 +116,7 @@ class SecurityGroupRule:
     label: str
     world_families: frozenset[int] = frozenset()
 
-    @property
+    @functools.cached_property
     def part(self) -> str:
         """The drift engine's name of this rule: ``IpPermissions[...]``."""
         return part_name("IpPermissions", self.key)
@@ -211,7 +212,7 @@ class NetworkAclRule:
     keys: IntervalSet
     addresses: AddressSet
 
-    @property
+    @functools.cached_property
     def part(self) -> str:
         """The drift engine's name of this entry: ``Entries[egress,number]``."""
         return part_name("Entries", (self.egress, self.number))
@@ -294,7 +295,7 @@ class Route:
     rank: int
     field: str
 
-    @property
+    @functools.cached_property
     def part(self) -> str:
         """The drift engine's name of this route: ``Routes[field,destination]``."""
         return part_name("Routes", (self.field, self.destination))

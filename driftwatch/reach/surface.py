@@ -10,10 +10,9 @@ public path and no world-open rule) is skipped before any region is built.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from driftwatch.reach import rules as r
 from driftwatch.reach.evaluate import (
@@ -31,11 +30,14 @@ from driftwatch.reach.model import Surface
 from driftwatch.reach.region import Region
 
 Results = tuple[AddressSet, tuple[ClassResult, ...]]
+# A network path: (ACL node, route table node, its gateways, protocol class,
+# family). Strings and a frozenset hash fast; address sets would not.
+PathKey = tuple[str | None, str | None, frozenset[str], int, int]
 
 
-@dataclass(frozen=True)
-class _Context:
-    """What an interface's evaluation in one family depends on, as a cache key."""
+class _Context(NamedTuple):
+    """What an interface's evaluation in one family depends on, as a cache key
+    (a named tuple: built and hashed for every interface, so it must be cheap)."""
 
     version: int
     gate: str | None
@@ -47,13 +49,12 @@ class _Context:
 
 @dataclass(frozen=True)
 class _Placement:
-    """Where an interface sits: subnet, VPC, route table, ACL, groups, gateways."""
+    """Where an interface's subnet sits: VPC, route table, ACL, gateways."""
 
     subnet: str | None
     vpc: str | None
     route_table: str | None
     network_acl: str | None
-    security_groups: tuple[str, ...]
     attached: frozenset[str]
     gateways: frozenset[str]
 
@@ -66,32 +67,40 @@ class SurfaceEvaluator:
         self.ephemeral = ephemeral
         self.results: dict[_Context, Results] = {}
         self.routes: dict[tuple[str, frozenset[str], int], AddressSet] = {}
-        self.paths: dict[tuple[str | None, AddressSet, int, int], NetworkPath] = {}
+        self.paths: dict[PathKey, NetworkPath] = {}
+        self.shares: dict[tuple[str, PathKey], Region] = {}
         self.group_regions: dict[tuple[str, int, int], Region] = {}
         self.world_keys: dict[tuple[str, int, int], IntervalSet] = {}
-        self.world_rules: dict[tuple[str, int], tuple[r.SecurityGroupRule, ...]] = {}
         self.placements: dict[tuple[str | None, str | None], _Placement] = {}
 
     def surfaces(self, interface: str) -> Iterator[Surface]:
         """The surfaces of an interface in each family worth reporting."""
         attributes = self.graph.node(interface)
         where = self._placement(interface)
+        groups = tuple(self.graph.security_groups(interface))
         addresses = attributes["public_addresses"]
         for version in r.VERSIONS:
             public = tuple(a for a in addresses if a.version == version)
             gate = _interface_gate(attributes, version, public) or self._path_gate(
                 where
             )
-            if gate and not self._opens_world(where.security_groups, version):
-                continue
-            context = _Context(
-                version,
-                gate,
-                where.route_table,
-                where.network_acl,
-                where.security_groups,
-                where.gateways,
-            )
+            if gate:
+                # Nothing gets in, so only the groups with world-open rules
+                # matter (for latent entries): interfaces share them far more
+                # often than whole placements and group sets.
+                world = tuple(g for g in groups if self.graph.world_rules(g, version))
+                if not world:
+                    continue
+                context = _Context(version, gate, None, None, world, frozenset())
+            else:
+                context = _Context(
+                    version,
+                    gate,
+                    where.route_table,
+                    where.network_acl,
+                    groups,
+                    where.gateways,
+                )
             sources, results = self._evaluate(context)
             if not any(result.world_keys or result.exposed for result in results):
                 continue
@@ -110,7 +119,7 @@ class SurfaceEvaluator:
                 attached_gateways=tuple(sorted(where.attached)),
                 route_table=where.route_table,
                 network_acl=where.network_acl,
-                security_groups=where.security_groups,
+                security_groups=groups,
                 classes=results,
             )
 
@@ -126,7 +135,6 @@ class SurfaceEvaluator:
                 vpc=vpc,
                 route_table=table,
                 network_acl=graph.network_acl_of(subnet) if subnet else None,
-                security_groups=(),
                 attached=frozenset(
                     graph.resource_id(gateway)
                     for gateway in (graph.internet_gateways(vpc) if vpc else ())
@@ -136,8 +144,7 @@ class SurfaceEvaluator:
                     graph.active_internet_gateways(table) if table else frozenset()
                 ),
             )
-        groups = tuple(graph.security_groups(interface))
-        return dataclasses.replace(self.placements[key], security_groups=groups)
+        return self.placements[key]
 
     def _path_gate(self, where: _Placement) -> str | None:
         if not where.attached:
@@ -147,21 +154,6 @@ class SurfaceEvaluator:
         if where.network_acl is None:
             return "its subnet has no network ACL in the snapshot"
         return None
-
-    def _opens_world(self, groups: tuple[str, ...], version: int) -> bool:
-        return any(self._group_opens_world(group, version) for group in groups)
-
-    def _group_opens_world(self, group: str, version: int) -> bool:
-        return bool(self._world_rules(group, version))
-
-    def _world_rules(self, group: str, version: int) -> tuple[r.SecurityGroupRule, ...]:
-        key = (group, version)
-        if key not in self.world_rules:
-            rules = self.graph.node(group).get("inbound_rules", ())
-            self.world_rules[key] = tuple(
-                rule for rule in rules if rule.world_open(version)
-            )
-        return self.world_rules[key]
 
     def _evaluate(self, context: _Context) -> Results:
         cached = self.results.get(context)
@@ -191,7 +183,7 @@ class SurfaceEvaluator:
         world_rules = [
             rule
             for group in context.security_groups
-            for rule in self._world_rules(group, version)
+            for rule in self.graph.world_rules(group, version)
         ]
         empty = Region.empty(version)
         results = []
@@ -210,13 +202,28 @@ class SurfaceEvaluator:
         world = IntervalSet()
         for group in context.security_groups:
             world = world | self._world_keys(group, protocol, version)
-        path = self._path(context, protocol, sources)
+        key = (
+            context.network_acl,
+            context.route_table,
+            context.gateways,
+            protocol,
+            version,
+        )
+        path = self._path(key, context, sources)
         exposed = Region.empty(version)
-        if path.open:
-            for group in context.security_groups:
-                exposed = exposed | self._group_region(group, protocol, version)
-            exposed = exposed & path.open
+        for group in context.security_groups:
+            # Intersection distributes over the union of groups, and each
+            # group's share of one path is the same for every interface.
+            exposed = exposed | self._through(group, key, path)
         return ClassResult(protocol, world, path.inbound, exposed, path.replies)
+
+    def _through(self, group: str, key: PathKey, path: NetworkPath) -> Region:
+        """What one group admits of a network path."""
+        through = (group, key)
+        if through not in self.shares:
+            region = self._group_region(group, key[3], key[4])
+            self.shares[through] = region & path.open if path.open else path.open
+        return self.shares[through]
 
     def _acl_rules(self, context: _Context) -> tuple[r.NetworkAclRule, ...]:
         if context.network_acl is None:
@@ -233,16 +240,11 @@ class SurfaceEvaluator:
         return self.routes[key]
 
     def _path(
-        self, context: _Context, protocol: int, sources: AddressSet
+        self, key: PathKey, context: _Context, sources: AddressSet
     ) -> NetworkPath:
-        key = (context.network_acl, sources, protocol, context.version)
         if key not in self.paths:
             self.paths[key] = network_path(
-                self._acl_rules(context),
-                protocol,
-                context.version,
-                sources,
-                self.ephemeral,
+                self._acl_rules(context), key[3], key[4], sources, self.ephemeral
             )
         return self.paths[key]
 
