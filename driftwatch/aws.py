@@ -146,8 +146,10 @@ def coverage_status(exc: BaseException) -> str:
 def _is_not_implemented(exc: BaseException) -> bool:
     # Emulators lack some actions: in-process moto raises NotImplementedError
     # ("The ... action has not been implemented"); others say so in an error
-    # text. That is "unsupported", not empty. (A moto server answers an HTML
-    # 500 page that names nothing: that stays "error".)
+    # text. That is "unsupported", not empty.
+    # LIMITATION: a moto server answers an action it lacks with an HTML 500
+    # page that names nothing; that read is recorded as "error" (after the
+    # retries), since it cannot be told from a server that crashed.
     if isinstance(exc, NotImplementedError):
         return True
     text = str(exc).lower()
@@ -213,17 +215,34 @@ AWS_FAILURES: tuple[type[BaseException], ...] = (
 )
 
 
+def caller_account(sts: Any) -> str:
+    """The account that an STS client's credentials belong to."""
+    try:
+        return str(sts.get_caller_identity()["Account"])
+    except AWS_FAILURES as exc:
+        raise translate(
+            exc, "asking STS which account the credentials belong to"
+        ) from exc
+
+
 def account_id(
     target: AwsTarget, region: str, *, session: boto3.session.Session | None = None
 ) -> str:
     """The account of the current credentials, from STS."""
     try:
         sts = target.client("sts", region, session=session)
-        return str(sts.get_caller_identity()["Account"])
     except AWS_FAILURES as exc:
-        raise translate(
-            exc, "asking STS which account the credentials belong to"
-        ) from exc
+        raise translate(exc, "setting up STS") from exc
+    return caller_account(sts)
+
+
+def region_names(ec2: Any) -> list[str]:
+    """Regions enabled for the account (describe_regions without AllRegions)."""
+    try:
+        regions = ec2.describe_regions()["Regions"]
+    except AWS_FAILURES as exc:
+        raise translate(exc, "listing the enabled regions") from exc
+    return sorted(region["RegionName"] for region in regions)
 
 
 def enabled_regions(
@@ -232,13 +251,25 @@ def enabled_regions(
     *,
     session: boto3.session.Session | None = None,
 ) -> list[str]:
-    """Regions enabled for the account (describe_regions without AllRegions)."""
+    """Regions enabled for the account, asked in ``home_region``."""
     try:
         ec2 = target.client("ec2", home_region, session=session)
-        regions = ec2.describe_regions()["Regions"]
     except AWS_FAILURES as exc:
-        raise translate(exc, "listing the enabled regions") from exc
-    return sorted(region["RegionName"] for region in regions)
+        raise translate(exc, "setting up EC2") from exc
+    return region_names(ec2)
+
+
+def choose_regions(requested: Sequence[str], enabled: Sequence[str]) -> list[str]:
+    """The regions to read: the ones requested, checked, or every enabled one."""
+    if not requested:
+        return sorted(enabled)
+    unknown = sorted(set(requested) - set(enabled))
+    if unknown:
+        raise RegionError(
+            f"Region {', '.join(unknown)} is not enabled for this account or does "
+            f"not exist; enabled regions are: {', '.join(enabled)}."
+        )
+    return sorted(set(requested))
 
 
 def resolve_regions(
@@ -249,16 +280,9 @@ def resolve_regions(
     session: boto3.session.Session | None = None,
 ) -> list[str]:
     """The regions to read: the ones requested, checked, or every enabled one."""
-    enabled = enabled_regions(target, home_region, session=session)
-    if not requested:
-        return enabled
-    unknown = sorted(set(requested) - set(enabled))
-    if unknown:
-        raise RegionError(
-            f"Region {', '.join(unknown)} is not enabled for this account or does "
-            f"not exist; enabled regions are: {', '.join(enabled)}."
-        )
-    return sorted(set(requested))
+    return choose_regions(
+        requested, enabled_regions(target, home_region, session=session)
+    )
 
 
 def home_region(

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from typing import Any
 
 from driftwatch import aws, registry
@@ -50,9 +52,7 @@ def collect(
         AwsError: the account or its regions could not be listed.
     """
     session = target.session()
-    home = aws.home_region(target, regions, session=session)
-    account_id = aws.account_id(target, home, session=session)
-    selected = aws.resolve_regions(target, regions, home, session=session)
+    account_id, selected, clients = _open(target, session, regions)
     logger.info(
         "reading %d types in %d regions of %s",
         len(registry.RESOURCE_TYPES),
@@ -69,13 +69,41 @@ def collect(
         return region_reads[read.region].settle(read, outcome)
 
     first = _interleaved([state.first_reads() for state in region_reads.values()])
-    ReadPool(target, session, limits or ReadLimits()).run(first, settle)
+    pool = ReadPool(target, session, limits or ReadLimits(), clients=clients)
+    pool.run(first, settle)
 
     return snap.build(
         (r for state in region_reads.values() for r in state.resources()),
         (row for state in region_reads.values() for row in state.coverage()),
         label=label,
     )
+
+
+def _open(
+    target: aws.AwsTarget, session: Any, requested: Sequence[str]
+) -> tuple[str, list[str], dict[str, Any]]:
+    """The account, the regions to read, and the EC2 clients made meanwhile.
+
+    STS and describe_regions do not depend on each other: both go at once,
+    and while they wait on the network the calling thread makes the clients
+    of the requested regions (the home region's is the one that listed them).
+    """
+    home = aws.home_region(target, requested, session=session)
+    try:
+        sts = target.client("sts", home, session=session)
+        clients = {home: target.client("ec2", home, session=session)}
+    except aws.AWS_FAILURES as exc:
+        raise aws.translate(exc, f"setting up clients in {home}") from exc
+    with ThreadPoolExecutor(2, thread_name_prefix="driftwatch-open") as opening:
+        account = opening.submit(aws.caller_account, sts)
+        enabled = opening.submit(aws.region_names, clients[home])
+        for region in sorted(set(requested) - {home}):
+            with suppress(*aws.AWS_FAILURES):
+                # A malformed name fails here; choose_regions says why below.
+                clients[region] = target.client("ec2", region, session=session)
+        account_id = account.result()
+        selected = aws.choose_regions(requested, enabled.result())
+    return account_id, selected, clients
 
 
 def _interleaved(per_region: list[list[Read]]) -> list[Read]:

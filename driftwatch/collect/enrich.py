@@ -88,6 +88,9 @@ def _keep_prefix_lists(
 ) -> list[RawItem]:
     # AWS-managed lists (OwnerId "AWS") exist in every region by the dozen;
     # keep those something points at, and every list someone created.
+    # LIMITATION: when the security groups or route tables of the region could
+    # not be read, an AWS-managed list that only they reference is not kept;
+    # those rules and routes are unknown themselves (their coverage says so).
     referenced = referenced_prefix_lists(known)
     return [
         item
