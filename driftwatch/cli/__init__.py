@@ -64,6 +64,7 @@ def main() -> None:
 
 
 # Registration: each module adds its commands to ``main``.
+from driftwatch.cli import demo as _demo  # noqa: E402, F401
 from driftwatch.cli import diff as _diff  # noqa: E402, F401
 from driftwatch.cli import exposure as _exposure  # noqa: E402, F401
 from driftwatch.cli import revert as _revert  # noqa: E402, F401

@@ -9,6 +9,7 @@ It exits 0 only when the final snapshot shows no drift and no new exposure.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shlex
 from collections.abc import Iterator, Sequence
@@ -58,6 +59,10 @@ class Step:
 def demo_command(workdir: Path) -> None:
     """Run the incident workflow on an embedded emulated AWS account."""
     given = settings()
+    if not given.verbose:
+        # The narrative is the demo's output; the estate builder's INFO lines
+        # would drown it.
+        logging.getLogger("driftwatch").setLevel(logging.WARNING)
     demo = Demo(workdir.resolve(), verbose=given.verbose > 0)
     finish(demo.run())
 

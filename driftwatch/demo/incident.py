@@ -22,10 +22,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from driftwatch.demo.estate import WORLD_IPV4, Estate
+from driftwatch.demo.estate import Estate
 
 ROGUE_GROUP_NAME = "maintenance-temp"
 OPEN_ACL_RULE_NUMBER = 90
+WORLD_IPV4 = "0.0.0.0/0"
 
 
 @dataclass(frozen=True)
