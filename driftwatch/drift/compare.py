@@ -194,7 +194,11 @@ def _whole(
     verdict = Verdict("resource-added", summary)
     opening = _opening_part(lookup, key, after)
     if opening is not None:
-        verdict = Verdict("resource-added-internet", f"{summary}; {opening.summary}")
+        critical = severity.kind(opening.kind).severity == "critical"
+        kind = (
+            "resource-added-internet-admin" if critical else "resource-added-internet"
+        )
+        verdict = Verdict(kind, f"{summary}; {opening.summary}")
     return _change(key, "added", "", verdict, (Detail("", "added", None, dict(after)),))
 
 

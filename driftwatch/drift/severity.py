@@ -51,6 +51,11 @@ KINDS: dict[str, Kind] = {
     "association-to-public-route-table": Kind(
         "high", True, "Subnet associated with a route table to the internet"
     ),
+    # A whole new resource whose own rules let the internet in to an admin or
+    # database port, or to every port (a rogue "maintenance" group).
+    "resource-added-internet-admin": Kind(
+        "critical", True, "Resource added that opens an admin port to the internet"
+    ),
     # A whole new resource that, on its own, opens a path from the internet.
     "resource-added-internet": Kind(
         "high", True, "Resource added that opens a path from the internet"

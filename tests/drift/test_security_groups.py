@@ -171,7 +171,7 @@ def test_a_rule_description_change_is_info(net: Network) -> None:
     assert detail.after == "public web"
 
 
-def test_a_new_group_with_world_ssh_is_high_and_a_deleted_one_medium(
+def test_a_new_group_with_world_ssh_is_critical_and_a_deleted_one_medium(
     net: Network,
 ) -> None:
     def create() -> None:
@@ -185,7 +185,8 @@ def test_a_new_group_with_world_ssh_is_high_and_a_deleted_one_medium(
     added = only(drift_of(net.ec2, create))
     assert added.action == "added"
     assert added.part == ""
-    assert added.severity == "high"
+    assert added.severity == "critical"
+    assert added.kind == "resource-added-internet-admin"
     assert added.opens_internet_path
     assert added.summary == (
         f"security group {added.resource_id} (jump) added in {net.vpc}; tcp/22 "
@@ -199,6 +200,23 @@ def test_a_new_group_with_world_ssh_is_high_and_a_deleted_one_medium(
     assert removed.severity == "medium"
     assert removed.summary == f"security group {net.group} (app) removed from {net.vpc}"
     assert removed.details[0].before["GroupName"] == "app"
+
+
+def test_a_new_group_open_to_the_world_on_https_only_is_high(net: Network) -> None:
+    def create() -> None:
+        group = net.ec2.create_security_group(
+            GroupName="edge", Description="edge", VpcId=net.vpc
+        )["GroupId"]
+        net.ec2.authorize_security_group_ingress(
+            GroupId=group, IpPermissions=[world(443)]
+        )
+
+    added = only(drift_of(net.ec2, create))
+    assert added.severity == "high"
+    assert added.kind == "resource-added-internet"
+    assert added.summary.endswith(
+        f"tcp/443 opened to 0.0.0.0/0 on {added.resource_id} (edge)"
+    )
 
 
 def test_a_tag_change_is_info(net: Network) -> None:
