@@ -67,6 +67,7 @@ def main() -> None:
 from driftwatch.cli import demo as _demo  # noqa: E402, F401
 from driftwatch.cli import diff as _diff  # noqa: E402, F401
 from driftwatch.cli import exposure as _exposure  # noqa: E402, F401
+from driftwatch.cli import report as _incident_report  # noqa: E402, F401
 from driftwatch.cli import revert as _revert  # noqa: E402, F401
 from driftwatch.cli import snapshot as _snapshot  # noqa: E402, F401
 from driftwatch.cli import watch as _watch  # noqa: E402, F401

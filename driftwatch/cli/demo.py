@@ -78,9 +78,9 @@ class Demo:
 
     def run(self) -> int:
         """Run every step; the exit code says whether the final check held."""
-        mock_aws = _moto()
         self.workdir.mkdir(parents=True, exist_ok=True)
-        with _isolated_environment(), mock_aws():
+        with _isolated_environment(), _emulator() as endpoint:
+            click.echo(f"(emulated EC2 in this process, at {endpoint})")
             self._say_heading("1. A hardened estate in two regions")
             estate = self._build_estates()
             self._run_steps(self._baseline_steps())
@@ -147,15 +147,32 @@ class Demo:
 
     def _response_steps(self) -> list[Step]:
         baseline = ("--baseline", BASELINE)
+        evidence = ("--current", self._file("incident.json"))
+        both = (*baseline, *evidence)
+        regions = [arg for region in REGIONS for arg in ("--region", region)]
         return [
             Step(
-                "What changed?", ("diff", *baseline, "--format", "table"), EXIT_FINDINGS
+                "What changed? (a live read)",
+                ("diff", *baseline, "--format", "table"),
+                EXIT_FINDINGS,
+            ),
+            Step(
+                "Freeze the evidence: one snapshot for the whole response",
+                (
+                    "snapshot",
+                    *regions,
+                    "--label",
+                    "incident",
+                    "--out",
+                    self._file("incident.json"),
+                ),
+                EXIT_OK,
             ),
             Step(
                 "The diff for tools",
                 (
                     "diff",
-                    *baseline,
+                    *both,
                     "--format",
                     "json",
                     "--output",
@@ -167,7 +184,7 @@ class Demo:
                 "The diff for the incident ticket",
                 (
                     "diff",
-                    *baseline,
+                    *both,
                     "--format",
                     "markdown",
                     "--output",
@@ -179,6 +196,7 @@ class Demo:
                 "What is now exposed?",
                 (
                     "exposure",
+                    self._file("incident.json"),
                     *baseline,
                     "--format",
                     "table",
@@ -191,6 +209,7 @@ class Demo:
                 "Exposure for tools",
                 (
                     "exposure",
+                    self._file("incident.json"),
                     *baseline,
                     "--format",
                     "json",
@@ -201,7 +220,7 @@ class Demo:
             ),
             Step(
                 "How to put it back",
-                ("revert", "--plan", *baseline, "--format", "text"),
+                ("revert", "--plan", *both, "--format", "text"),
                 EXIT_FINDINGS,
             ),
             Step(
@@ -209,7 +228,7 @@ class Demo:
                 (
                     "revert",
                     "--plan",
-                    *baseline,
+                    *both,
                     "--format",
                     "json",
                     "--output",
@@ -222,7 +241,7 @@ class Demo:
                 (
                     "revert",
                     "--plan",
-                    *baseline,
+                    *both,
                     "--format",
                     "python",
                     "--output",
@@ -232,7 +251,7 @@ class Demo:
             ),
             Step(
                 "The incident report",
-                ("report", *baseline, "--output", self._file("incident-report.html")),
+                ("report", *both, "--output", self._file("incident-report.html")),
                 EXIT_FINDINGS,
             ),
         ]
@@ -354,14 +373,31 @@ def _read_json(path: Path) -> Any:
         return None
 
 
-def _moto() -> Any:
+@contextmanager
+def _emulator() -> Iterator[str]:
+    """moto's server on a free loopback port, in a thread of this process.
+
+    Every command reaches it through ``AWS_ENDPOINT_URL``, exactly as they would
+    reach any emulator; an endpoint on loopback is also how ``revert --apply``
+    knows which of moto's calls ignore ``DryRun``.
+    """
     try:
-        from moto import mock_aws
+        from moto.server import ThreadedMotoServer
     except ImportError as exc:
         raise UsageError(
             "The demo needs the emulator it runs on: pip install 'driftwatch[demo]'."
         ) from exc
-    return mock_aws
+    # The server's request log would bury the narrative.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    os.environ["AWS_ENDPOINT_URL"] = endpoint
+    try:
+        yield endpoint
+    finally:
+        server.stop()
 
 
 @contextmanager

@@ -121,7 +121,7 @@ def _diff(
     )
     found = {}
     if attribute or cloudtrail_dir:
-        found = _attribution(result, baseline, current, cloudtrail_dir)
+        found = attribution_documents(result, baseline, current, cloudtrail_dir)
     report = DiffReport(
         result, baseline.header(), current.header(), _artifact(baseline), found
     )
@@ -129,7 +129,7 @@ def _diff(
     finish(result.exit_code)
 
 
-def _attribution(
+def attribution_documents(
     result: drift.DriftResult,
     baseline: Loaded,
     current: Loaded,

@@ -40,6 +40,7 @@ from driftwatch.revert.live import LiveReader
 from driftwatch.revert.planner import plan_revert
 from driftwatch.revert.steps import Plan, SnapshotRef
 from driftwatch.revert.undo import UndoLog
+from driftwatch.store import Loaded
 
 # Plan-time reads of association ids are a convenience (the apply reads them
 # again), so they do not wait out a long retry storm.
@@ -137,8 +138,19 @@ def _plan(
     else:
         current = given.store.resolve(current_ref)
     result = drift.compute(baseline.snapshot, current.snapshot)
+    plan = make_plan(baseline, current, result, keep_new=keep_new)
+    emit(render(output_format, plan), output)
+    if not plan.empty:
+        return EXIT_FINDINGS
+    return EXIT_INCOMPLETE if plan.unknown else EXIT_OK
+
+
+def make_plan(
+    baseline: Loaded, current: Loaded, result: drift.DriftResult, *, keep_new: bool
+) -> Plan:
+    """The revert plan of ``result``; plan-time reads use the command's AWS options."""
     target = replace(aws_settings().target, max_attempts=PLAN_READ_ATTEMPTS)
-    plan = plan_revert(
+    return plan_revert(
         baseline.snapshot,
         current.snapshot,
         baseline_ref=SnapshotRef(**_ref(baseline.header())),
@@ -147,10 +159,6 @@ def _plan(
         keep_new=keep_new,
         reader=LiveReader(target),
     )
-    emit(render(output_format, plan), output)
-    if not plan.empty:
-        return EXIT_FINDINGS
-    return EXIT_INCOMPLETE if plan.unknown else EXIT_OK
 
 
 def _ref(header: dict[str, str]) -> dict[str, str]:

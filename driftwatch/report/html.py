@@ -25,6 +25,7 @@ from driftwatch.report.html_evidence import (
     graph_section,
     plan_section,
     service,
+    sources_text,
 )
 from driftwatch.report.html_style import STYLE
 from driftwatch.report.markup import (
@@ -159,7 +160,7 @@ def _exposure_card(exposure_doc: Document | None) -> str:
 def _exposure_list(exposures: Sequence[Document]) -> str:
     lines = [
         el("span", text(x.get("address")), cls="mono")
-        + text(f" {service(x)} from {', '.join(x.get('sources') or [])}")
+        + text(f" {service(x)} from {sources_text(x)}")
         for x in exposures[:LISTED]
     ]
     if len(exposures) > LISTED:

@@ -22,6 +22,27 @@ Document = Mapping[str, Any]
 EXPOSURE_COLUMNS = ("severity", "address", "interface", "service", "sources", "path")
 
 
+def sources(exposure: Document) -> list[str]:
+    """The sources for people: ``0.0.0.0/0`` and what it leaves out, or the list.
+
+    A near-universal source set is hundreds of CIDRs when listed; the exposure
+    document gives the few ranges it leaves out in ``sources_except``.
+    """
+    missing = exposure.get("sources_except")
+    if not missing:
+        return [str(source) for source in exposure.get("sources") or []]
+    universe = "::/0" if exposure.get("address_family") == "ipv6" else "0.0.0.0/0"
+    return [f"{universe} except", *(str(cidr) for cidr in missing)]
+
+
+def sources_text(exposure: Document) -> str:
+    """The sources in one line: ``0.0.0.0/0 except 10.0.0.0/16`` or ``a, b``."""
+    lines = sources(exposure)
+    if exposure.get("sources_except"):
+        return f"{lines[0]} {', '.join(lines[1:])}"
+    return ", ".join(lines)
+
+
 def service(exposure: Document) -> str:
     """``tcp/22, 80-90``, ``icmp 8:0`` or ``all traffic`` for an exposure."""
     protocol = str(exposure.get("protocol") or "")
@@ -75,7 +96,7 @@ def _exposure_row(exposure: Document) -> str:
         code(exposure.get("address")) + small(text(exposure.get("address_family"))),
         code(exposure.get("network_interface_id")) + small(text(where)),
         el("strong", text(service(exposure))),
-        "<br>".join(code(source) for source in exposure.get("sources") or []),
+        "<br>".join(code(source) for source in sources(exposure)),
         el("div", *hops, cls="path"),
     ]
     return row(cells, cls=f"sev-row-{severity}")
