@@ -131,11 +131,11 @@ def _manual_text(item: ManualItem) -> list[str]:
     if item.change_ids:
         lines += _wrapped(f"changes: {', '.join(item.change_ids)}", "    ")
     for number, call in enumerate(item.calls, 1):
-        binds = "".join(f"  -> {name} = response {path}" for name, path in call.binds)
         lines += _wrapped(
-            f"{number}. ec2.{call.operation}({_keywords(call.params.value)}){binds}",
-            "      ",
+            f"{number}. ec2.{call.operation}({_keywords(call.params.value)})", "      "
         )
+        for name, path in call.binds:
+            lines += _wrapped(f"{name} is the {path} of its response", "         ")
     return lines
 
 

@@ -144,6 +144,9 @@ def main():
     except (BotoCoreError, ClientError) as exc:
         print(f"stopped after {run.count} calls: {exc}", file=sys.stderr)
         return 1
+    except Exception as exc:  # noqa: BLE001 - a script for people: say what stopped it
+        print(f"stopped after {run.count} calls: {exc!r}", file=sys.stderr)
+        return 1
     print(f"done: {run.count} calls made")
     return 0
 

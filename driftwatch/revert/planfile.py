@@ -18,6 +18,7 @@ from typing import Any
 import botocore.validate
 
 from driftwatch import registry
+from driftwatch.drift.model import Unknown
 from driftwatch.errors import InputError
 from driftwatch.revert.live import LOOKUPS
 from driftwatch.revert.operations import OPERATIONS, input_shape
@@ -26,6 +27,7 @@ from driftwatch.revert.steps import (
     PLAN_FORMAT,
     SCHEMA_VERSION,
     Frozen,
+    KeptResource,
     Lookup,
     ManualItem,
     PartCheck,
@@ -101,6 +103,8 @@ def from_document(document: Any) -> Plan:
         current=_header(document, "current"),
         steps=tuple(_step(item, number) for number, item in enumerate(steps, 1)),
         manual=tuple(_manual(item) for item in _list(document, "manual")),
+        kept=tuple(_kept(item) for item in _list(document, "kept")),
+        unknown=tuple(_unknown(item) for item in _list(document, "unknown")),
     )
 
 
@@ -122,16 +126,16 @@ def _header(document: Mapping[str, Any], name: str) -> SnapshotRef:
     )
 
 
-def _step(item: Any, number: int) -> RevertStep:
+def _step(item: Any, number: int, *, manual: bool = False) -> RevertStep:
     try:
-        return _checked_step(item, number)
+        return _checked_step(item, number, manual)
     except (KeyError, TypeError, AttributeError) as exc:
         raise PlanProblemError(f"step {number} is malformed ({exc})") from exc
     except PlanProblemError as exc:
         raise PlanProblemError(f"step {number}: {exc}") from exc
 
 
-def _checked_step(item: Any, number: int) -> RevertStep:
+def _checked_step(item: Any, number: int, manual: bool) -> RevertStep:
     if not isinstance(item, dict):
         raise PlanProblemError("is not an object")
     for name, kind in STEP_FIELDS.items():
@@ -148,7 +152,11 @@ def _checked_step(item: Any, number: int) -> RevertStep:
     if item["service"] != "ec2":
         raise PlanProblemError(f"service {item['service']!r} is not ec2")
     precondition = _precondition(item["precondition"])
-    _check_operation(item["operation"], item["params"], precondition.lookup)
+    binds = item.get("binds") or {}
+    if not manual:
+        _check_operation(item["operation"], item["params"], precondition.lookup)
+    elif item["operation"] not in OPERATIONS or not isinstance(binds, dict):
+        raise PlanProblemError(f"manual call {item['operation']!r} is not a known one")
     return RevertStep(
         account_id=item["account_id"],
         region=item["region"],
@@ -159,6 +167,7 @@ def _checked_step(item: Any, number: int) -> RevertStep:
         change_ids=tuple(str(change_id) for change_id in item["change_ids"]),
         closes_exposure=item["closes_exposure"],
         destructive=item["destructive"],
+        binds=tuple(sorted((str(k), str(v)) for k, v in binds.items())),
     )
 
 
@@ -230,6 +239,9 @@ def _lookup(document: Any) -> Lookup:
 def _manual(item: Any) -> ManualItem:
     if not isinstance(item, dict) or not isinstance(item.get("reason"), str):
         raise PlanProblemError("a manual item needs a reason")
+    calls = item.get("calls") or []
+    if not isinstance(calls, list):
+        raise PlanProblemError("a manual item's calls must be a list")
     return ManualItem(
         account_id=str(item.get("account_id", "")),
         region=str(item.get("region", "")),
@@ -237,4 +249,30 @@ def _manual(item: Any) -> ManualItem:
         resource_id=str(item.get("resource_id", "")),
         reason=item["reason"],
         change_ids=tuple(str(c) for c in item.get("change_ids") or []),
+        calls=tuple(
+            _step(call, number, manual=True) for number, call in enumerate(calls, 1)
+        ),
+    )
+
+
+def _kept(item: Any) -> KeptResource:
+    if not isinstance(item, dict):
+        raise PlanProblemError("a kept resource must be an object")
+    return KeptResource(
+        str(item.get("account_id", "")),
+        str(item.get("region", "")),
+        str(item.get("resource_type", "")),
+        str(item.get("resource_id", "")),
+        tuple(str(c) for c in item.get("change_ids") or []),
+    )
+
+
+def _unknown(item: Any) -> Unknown:
+    if not isinstance(item, dict):
+        raise PlanProblemError("an unknown scope must be an object")
+    return Unknown(
+        str(item.get("account_id", "")),
+        str(item.get("region", "")),
+        str(item.get("resource_type", "")),
+        str(item.get("reason", "")),
     )

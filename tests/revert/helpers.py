@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from driftwatch import drift
+from driftwatch import aws, drift
+from driftwatch import snapshot as snap
 from driftwatch.aws import AwsTarget
 from driftwatch.changes import Change
+from driftwatch.collect.region import RegionRead
 from driftwatch.revert import planfile
 from driftwatch.revert.apply import Applier, ApplyOptions, ApplyReport
 from driftwatch.revert.emulators import MOTO_IGNORES_DRY_RUN
@@ -20,9 +22,10 @@ from driftwatch.revert.undo import UndoLog
 
 __all__ = ["Applier", "UndoLog", "drift"]
 from driftwatch.snapshot import Snapshot
-from tests.drift import estate as reading
 
+ACCOUNT = "123456789012"
 TARGET = AwsTarget()
+DATA = Path(__file__).resolve().parent.parent / "data"
 # moto settles at once: verify with a single read instead of polling.
 OPTIONS = ApplyOptions(
     dry_run_ignored=MOTO_IGNORES_DRY_RUN, settle_scale=0.0, poll_interval=0.0
@@ -30,8 +33,22 @@ OPTIONS = ApplyOptions(
 
 
 def snapshot(ec2: Any, name: str = "moto") -> Snapshot:
-    """A complete snapshot of the moto region."""
-    return reading.read(ec2, snapshot_id=name)
+    """A snapshot of the moto region by the collector's own region reads.
+
+    The reads run one after the other on the test's client: the full collector
+    makes new clients for every snapshot, which costs more than the reads on
+    moto, and the round trips take hundreds of snapshots.
+    """
+    region = RegionRead(ACCOUNT, ec2.meta.region_name, lambda *_: None)
+    pending = region.first_reads()
+    while pending:
+        read = pending.pop(0)
+        try:
+            outcome: Any = read.fetch(ec2)
+        except aws.AWS_FAILURES as exc:
+            outcome = exc
+        pending += region.settle(read, outcome)
+    return snap.build(region.resources(), region.coverage(), snapshot_id=name)
 
 
 def plan_for(
@@ -52,7 +69,10 @@ def plan_for(
         keep_new=keep_new,
         reader=reader or LiveReader(TARGET),
     )
-    return result, planfile.from_document(json.loads(dumps(plan)))
+    loaded = planfile.from_document(json.loads(dumps(plan)))
+    # The plan file is lossless: what is read back writes the same bytes.
+    assert dumps(loaded) == dumps(plan)
+    return result, loaded
 
 
 def plan_now(ec2: Any, baseline: Snapshot, **options: Any) -> Plan:

@@ -350,3 +350,44 @@ def _valid_plan() -> dict[str, Any]:
         ],
         "manual": [],
     }
+
+
+def test_script_recreates_a_deleted_group_and_rebinds_its_users(
+    endpoint: str, estate_on_server: tuple[Any, Small], cli: Cli, tmp_path: Path
+) -> None:
+    ec2, net = estate_on_server
+    ec2.delete_security_group(GroupId=net.app_sg)
+    aws = ["--endpoint-url", endpoint, "--region", "us-east-1"]
+    script = tmp_path / "revert.py"
+    planned = cli(
+        "revert",
+        "--plan",
+        "--baseline",
+        "prod",
+        "--format",
+        "python",
+        "--output",
+        str(script),
+        *aws,
+    )
+    assert planned.exit_code == 1
+
+    ran = subprocess.run(
+        [sys.executable, str(script), "--endpoint-url", endpoint, "--recreate"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert f"${{new:{net.app_sg}}} is sg-" in ran.stdout
+    interface = ec2.describe_network_interfaces(NetworkInterfaceIds=[net.app_eni])
+    (group,) = interface["NetworkInterfaces"][0]["Groups"]
+    assert group["GroupId"] != net.app_sg
+    found = ec2.describe_security_groups(GroupIds=[group["GroupId"]])["SecurityGroups"][
+        0
+    ]
+    assert [p["FromPort"] for p in found["IpPermissions"]] == [8080]
+    assert found["IpPermissions"][0]["UserIdGroupPairs"][0]["GroupId"] == net.web_sg
+    assert [p.get("FromPort") for p in found["IpPermissionsEgress"]] == [443]
