@@ -100,8 +100,8 @@ def _listed(cidrs: tuple[str, ...], limit: int) -> str:
 
 def _icmp_text(kind: int, code: int) -> str:
     if kind == -1:
-        return "any"
-    return f"{kind}" if code == -1 else f"{kind}/{code}"
+        return "any type"
+    return f"type {kind}" if code == -1 else f"type {kind} code {code}"
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,9 @@ def to_table(
         console.print(_table("exposed", EXPOSURE_COLUMNS, rows))
     if delta is not None:
         for title, found in (("opened", delta.opened), ("closed", delta.closed)):
+            if not found:
+                console.print(f"{title} since the baseline: none")
+                continue
             rows = [_exposure_row(e) for e in found]
             console.print(_table(f"{title} since the baseline", EXPOSURE_COLUMNS, rows))
     if report.latent:
