@@ -88,6 +88,9 @@ def route_sources(
     routes: Iterable[r.Route], gateways: frozenset[str], version: int
 ) -> AddressSet:
     """Sources whose longest-prefix route is an active route to an internet gateway."""
+    # LIMITATION: inspection on the way (an internet gateway firewall named by
+    # a route's IgwFirewall, Network Firewall or Gateway Load Balancer endpoints
+    # as targets) is taken as transparent, never as blocking; reports note it.
     claimed = AddressSet.empty(version)
     reachable = AddressSet.empty(version)
     for network, route in ordered_routes(routes, gateways, version):
@@ -196,6 +199,9 @@ def group_rule_for(
 
 def reply_classes(outbound: Region, ephemeral: Span) -> Replies:
     """Sources grouped by the ephemeral ports the ACL lets their replies reach."""
+    # LIMITATION: a client can pick a source port below the ephemeral range
+    # (root on its own machine can); replies allowed only to such ports are
+    # not counted as completing a connection.
     window = Region.rect(
         IntervalSet.span(*ephemeral), AddressSet.full(outbound.version)
     )
@@ -254,6 +260,9 @@ def network_path(
         return NetworkPath(
             inbound, admitted & reply_filter(protocol, outbound, version), ()
         )
+    # LIMITATION: a UDP service that never answers (syslog, say) can be reached
+    # by one-way datagrams even when its replies are blocked; it is reported
+    # only when a reply can get out, like every connection.
     replies = reply_classes(outbound, ephemeral)
     answered = AddressSet.empty(version)
     for cell, _ in replies:

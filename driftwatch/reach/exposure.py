@@ -15,11 +15,17 @@ reported apart as ``latent``, with the reason the path is closed.
 Source universe: an internet gateway is taken to deliver any source address,
 so a rule for 10.0.0.0/8 on a public interface, with no more specific route
 carving that range out, is reported (with low severity when the range is narrow).
+
+What is not modelled is marked ``LIMITATION`` where it lives and, when the
+estate has it, said in the report's ``notes``: ingress routing through an
+appliance, internet gateway firewalls, carrier and customer-owned addresses.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from driftwatch import registry
 from driftwatch.drift.model import Unknown
@@ -156,16 +162,58 @@ def _unresolved(graph: EstateGraph, skipped: set[tuple[str, str]]) -> list[Unkno
 
 
 def _notes(graph: EstateGraph) -> list[str]:
-    notes = []
-    for node, kind in graph.graph.nodes(data="kind"):
-        if kind != "internet-gateway" or not graph.gateway_route_tables(node):
+    notes: list[str] = []
+    for attributes in graph.graph.nodes.values():
+        resource = attributes.get("resource")
+        if resource is None:
             continue
-        # LIMITATION: ingress routing (a route table associated with the
-        # gateway) can send inbound traffic through an appliance first; the
-        # path is judged as if it went straight to the interface.
-        notes.append(
-            f"{graph.node(node)['resource_id']} has a gateway route table (ingress "
-            "routing): exposure is judged as if traffic went straight to the "
-            "interface, not through the appliance it may be sent to"
-        )
+        for note in NOTES.get(resource.resource_type, ()):
+            found = note(resource.properties)
+            if found:
+                notes.append(f"{resource.resource_id} {found}")
     return sorted(notes)
+
+
+def _ingress_routing(properties: Mapping[str, Any]) -> str | None:
+    # LIMITATION: ingress routing (a route table associated with a gateway) can
+    # send inbound traffic through an appliance first; the path is judged as if
+    # it went straight to the interface.
+    if any(a.get("GatewayId") for a in properties.get("Associations") or []):
+        return (
+            "is a gateway route table (ingress routing): exposure is judged as "
+            "if traffic went straight to the interface, not through the "
+            "appliance it may be sent to"
+        )
+    return None
+
+
+def _inspected_routes(properties: Mapping[str, Any]) -> str | None:
+    inspected = [
+        route for route in properties.get("Routes") or [] if route.get("IgwFirewall")
+    ]
+    if inspected:
+        return (
+            f"has {len(inspected)} route(s) inspected by an internet gateway "
+            "firewall, which exposure treats as letting everything through"
+        )
+    return None
+
+
+def _unmodelled_addresses(properties: Mapping[str, Any]) -> str | None:
+    associations = [properties.get("Association") or {}] + [
+        private.get("Association") or {}
+        for private in properties.get("PrivateIpAddresses") or []
+    ]
+    if any(a.get("CarrierIp") or a.get("CustomerOwnedIp") for a in associations):
+        return (
+            "has a carrier or customer-owned IP (Wavelength, Outposts), which "
+            "exposure does not model: it is not counted as a public address"
+        )
+    return None
+
+
+# What each type may carry that exposure does not model, said in the report.
+NOTES: Mapping[str, tuple[Callable[[Mapping[str, Any]], str | None], ...]] = {
+    registry.ROUTE_TABLE: (_ingress_routing, _inspected_routes),
+    registry.NETWORK_INTERFACE: (_unmodelled_addresses,),
+}

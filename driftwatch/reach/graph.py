@@ -329,10 +329,6 @@ class EstateGraph:
             )
         return self._world_rules[key]
 
-    def gateway_route_tables(self, gateway: str) -> list[str]:
-        """Route tables associated with a gateway (ingress routing)."""
-        return self.sources_of(gateway, "gateway-route-table")
-
 
 def node_id(account: str, region: str, resource_id: str) -> str:
     """The graph key of a resource: ``account/region/id``."""

@@ -167,8 +167,10 @@ def _interface_addresses(resource: Resource) -> tuple[PublicAddress, ...]:
         associations[primary] = properties["Association"]
     found: list[PublicAddress] = []
     for private_ip, association in sorted(associations.items()):
-        # A carrier IP is reached through a Wavelength carrier gateway, not an
-        # internet gateway; a customer-owned IP through an Outpost's local gateway.
+        # LIMITATION: a carrier IP is reached through a Wavelength carrier
+        # gateway and a customer-owned IP through an Outpost's local gateway,
+        # neither of which is modelled; they are not public addresses here and
+        # the report notes them.
         if association.get("CarrierIp") or association.get("CustomerOwnedIp"):
             continue
         public = association.get("PublicIp") or auto.get(private_ip) or AUTO_ASSIGNED

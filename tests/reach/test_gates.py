@@ -213,3 +213,34 @@ def test_an_unread_type_reachability_does_not_need_is_not_unknown() -> None:
 
     assert found(report) == [("ipv4", "tcp", [[22, 22]], None, WORLD)]
     assert report.unknown == ()
+
+
+def test_what_exposure_does_not_model_is_said_in_the_notes() -> None:
+    host = Public([sg_rule("tcp", 22, cidr="0.0.0.0/0")])
+    ingress = host.estate.route_table(host.vpc)
+    host.estate.find(registry.ROUTE_TABLE, ingress)["Associations"] = [
+        {"RouteTableId": ingress, "GatewayId": host.igw}
+    ]
+    for route in host.estate.find(registry.ROUTE_TABLE, host.table)["Routes"]:
+        if route.get("DestinationCidrBlock") == "0.0.0.0/0":
+            route["IgwFirewall"] = {
+                "FirewallArn": "arn:aws:network-firewall:x",
+                "Status": "active",
+            }
+    carrier = host.estate.interface(host.subnet, [host.group], private_ip="10.0.1.30")
+    host.estate.find(registry.NETWORK_INTERFACE, carrier)["Association"] = {
+        "CarrierIp": "155.146.1.2"
+    }
+
+    report = exposures(host.snapshot())
+
+    assert report.notes == (
+        f"{carrier} has a carrier or customer-owned IP (Wavelength, Outposts), "
+        "which exposure does not model: it is not counted as a public address",
+        f"{host.table} has 1 route(s) inspected by an internet gateway firewall, "
+        "which exposure treats as letting everything through",
+        f"{ingress} is a gateway route table (ingress routing): exposure is judged "
+        "as if traffic went straight to the interface, not through the appliance "
+        "it may be sent to",
+    )
+    assert found(report, carrier) == []
