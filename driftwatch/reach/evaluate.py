@@ -24,7 +24,6 @@ needs the outbound entries to allow that protocol back to the source.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -68,22 +67,6 @@ def protocol_classes(
     return (*sorted(named), r.REST)
 
 
-def ordered_routes(
-    routes: Iterable[r.Route], gateways: frozenset[str], version: int
-) -> list[tuple[AddressSet, r.Route]]:
-    """Route networks of a family in the order longest-prefix match tries them."""
-    items = [
-        (length, route.rank, route.target not in gateways, network, route)
-        for route in routes
-        for length, network in route.networks
-        if network.version == version
-    ]
-    # LIMITATION: AWS picks one of several equally long prefix-list routes to
-    # different targets at random; preferring the internet gateway over-reports.
-    items.sort(key=lambda item: (-item[0], item[1], item[2]))
-    return [(network, route) for _, _, _, network, route in items]
-
-
 def route_sources(
     routes: Iterable[r.Route], gateways: frozenset[str], version: int
 ) -> AddressSet:
@@ -93,7 +76,7 @@ def route_sources(
     # as targets) is taken as transparent, never as blocking; reports note it.
     claimed = AddressSet.empty(version)
     reachable = AddressSet.empty(version)
-    for network, route in ordered_routes(routes, gateways, version):
+    for network, route in r.ordered_routes(routes, gateways, version):
         fresh = network - claimed
         if fresh and route.target in gateways:
             reachable = reachable | fresh
@@ -116,20 +99,14 @@ class Packet:
 
 
 def route_for(
-    routes: Sequence[r.Route], gateways: frozenset[str], packet: Packet
+    ordered: Sequence[tuple[AddressSet, r.Route]], packet: Packet
 ) -> r.Route | None:
-    """The route longest-prefix match picks for the reply to a packet's source."""
-    for network, route in _ordered(tuple(routes), gateways, packet.version):
+    """The route longest-prefix match picks (from ``ordered_routes``) for the
+    reply to a packet's source."""
+    for network, route in ordered:
         if packet.source in network.spans:
             return route
     return None
-
-
-@functools.lru_cache(maxsize=4096)
-def _ordered(
-    routes: tuple[r.Route, ...], gateways: frozenset[str], version: int
-) -> list[tuple[AddressSet, r.Route]]:
-    return ordered_routes(routes, gateways, version)
 
 
 def acl_region(

@@ -24,6 +24,7 @@ import networkx as nx
 
 from driftwatch import registry
 from driftwatch.reach import rules as r
+from driftwatch.reach.intervals import AddressSet
 from driftwatch.snapshot import Resource, ResourceKey, Snapshot
 
 INTERNET = "internet"
@@ -95,6 +96,9 @@ class EstateGraph:
         # below run per interface and must not walk networkx's adjacency views.
         self.edge_count = 0
         self._world_rules: dict[tuple[str, int], tuple[r.SecurityGroupRule, ...]] = {}
+        self._ordered_routes: dict[
+            tuple[str, frozenset[str], int], list[tuple[AddressSet, r.Route]]
+        ] = {}
         self._into: dict[tuple[str, str], dict[str, None]] = {}
         self._out_of: dict[tuple[str, str], dict[str, None]] = {}
         # Edges wait here until ``finish``: some of their attributes (a route's
@@ -245,7 +249,7 @@ class EstateGraph:
 
     def subnet_of(self, interface: str) -> str | None:
         """The subnet an interface is in."""
-        return next(iter(self.sources_of(interface, "contains")), None)
+        return next(iter(self._into.get((interface, "contains"), ())), None)
 
     def vpc_of(self, node: str) -> str | None:
         """The VPC a subnet (or route table, ACL, group) belongs to."""
@@ -296,7 +300,7 @@ class EstateGraph:
 
     def security_groups(self, interface: str) -> list[str]:
         """The security groups of this interface (not of its instance's others)."""
-        return sorted(self.sources_of(interface, "attached"))
+        return sorted(self._into.get((interface, "attached"), ()))
 
     def active_internet_gateways(self, table: str) -> frozenset[str]:
         """Ids of internet gateways a table routes to that are attached to its VPC."""
@@ -317,6 +321,16 @@ class EstateGraph:
             return ()
         rules: tuple[r.NetworkAclRule, ...] = self.node(node).get("acl_rules", ())
         return rules
+
+    def ordered_routes(
+        self, table: str, gateways: frozenset[str], version: int
+    ) -> list[tuple[AddressSet, r.Route]]:
+        """A table's routes of a family in longest-prefix-match order."""
+        key = (table, gateways, version)
+        if key not in self._ordered_routes:
+            routes = self.node(table).get("routes", ())
+            self._ordered_routes[key] = r.ordered_routes(routes, gateways, version)
+        return self._ordered_routes[key]
 
     def world_rules(self, group: str, version: int) -> tuple[r.SecurityGroupRule, ...]:
         """A group's inbound rules that admit every address of the family."""

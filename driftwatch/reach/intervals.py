@@ -265,7 +265,8 @@ class AddressSet:
 
     def is_full(self) -> bool:
         """True for 0.0.0.0/0 or ::/0."""
-        return self.spans.covers(0, UNIVERSE_MAX[self.version])
+        spans = self.spans.spans
+        return len(spans) == 1 and spans[0] == (0, UNIVERSE_MAX[self.version])
 
     def size(self) -> int:
         """How many addresses the set holds."""

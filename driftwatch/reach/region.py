@@ -52,7 +52,7 @@ class Region:
     def rect(cls, keys: IntervalSet, addresses: AddressSet) -> Region:
         """Every key of ``keys`` from every address of ``addresses``."""
         if not addresses:
-            return cls(addresses.version)
+            return _EMPTY[addresses.version]
         return cls(
             addresses.version,
             tuple((lo, hi, addresses) for lo, hi in keys),
@@ -104,6 +104,8 @@ class Region:
 
     def restrict(self, addresses: AddressSet) -> Region:
         """The pairs whose address is in ``addresses``."""
+        if addresses.is_full():
+            return self
         pieces = [(lo, hi, found & addresses) for lo, hi, found in self.segments]
         return Region(self.version, _merge(pieces))
 

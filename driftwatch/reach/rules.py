@@ -347,3 +347,19 @@ def _route_rank(field: str, route: Mapping[str, Any]) -> int:
     if field == "DestinationPrefixListId":
         return RANK_PREFIX_LIST
     return RANK_STATIC
+
+
+def ordered_routes(
+    routes: Iterable[Route], gateways: frozenset[str], version: int
+) -> list[tuple[AddressSet, Route]]:
+    """Route networks of a family in the order longest-prefix match tries them."""
+    items = [
+        (length, route.rank, route.target not in gateways, network, route)
+        for route in routes
+        for length, network in route.networks
+        if network.version == version
+    ]
+    # LIMITATION: AWS picks one of several equally long prefix-list routes to
+    # different targets at random; preferring the internet gateway over-reports.
+    items.sort(key=lambda item: (-item[0], item[1], item[2]))
+    return [(network, route) for _, _, _, network, route in items]

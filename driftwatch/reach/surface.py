@@ -49,14 +49,19 @@ class _Context(NamedTuple):
 
 @dataclass(frozen=True)
 class _Placement:
-    """Where an interface's subnet sits: VPC, route table, ACL, gateways."""
+    """Where an interface's subnet sits: VPC, route table, ACL, gateways, and
+    the reason nothing gets in from there, if there is one."""
 
     subnet: str | None
     vpc: str | None
     route_table: str | None
     network_acl: str | None
-    attached: frozenset[str]
     gateways: frozenset[str]
+    subnet_id: str
+    vpc_id: str
+    gateway_ids: tuple[str, ...]
+    attached_ids: tuple[str, ...]
+    gate: str | None
 
 
 class SurfaceEvaluator:
@@ -72,6 +77,8 @@ class SurfaceEvaluator:
         self.group_regions: dict[tuple[str, int, int], Region] = {}
         self.world_keys: dict[tuple[str, int, int], IntervalSet] = {}
         self.placements: dict[tuple[str | None, str | None], _Placement] = {}
+        # Contexts whose surfaces have something to report (exposed or latent).
+        self.reportable: set[_Context] = set()
 
     def surfaces(self, interface: str) -> Iterator[Surface]:
         """The surfaces of an interface in each family worth reporting."""
@@ -81,9 +88,7 @@ class SurfaceEvaluator:
         addresses = attributes["public_addresses"]
         for version in r.VERSIONS:
             public = tuple(a for a in addresses if a.version == version)
-            gate = _interface_gate(attributes, version, public) or self._path_gate(
-                where
-            )
+            gate = _interface_gate(attributes, version, public) or where.gate
             if gate:
                 # Nothing gets in, so only the groups with world-open rules
                 # matter (for latent entries): interfaces share them far more
@@ -102,21 +107,21 @@ class SurfaceEvaluator:
                     where.gateways,
                 )
             sources, results = self._evaluate(context)
-            if not any(result.world_keys or result.exposed for result in results):
+            if context not in self.reportable:
                 continue
             yield Surface(
                 interface=interface,
                 account_id=attributes["account_id"],
                 region=attributes["region"],
                 network_interface_id=attributes["resource_id"],
-                vpc_id=self.graph.resource_id(where.vpc),
-                subnet_id=self.graph.resource_id(where.subnet),
+                vpc_id=where.vpc_id,
+                subnet_id=where.subnet_id,
                 version=version,
                 addresses=addresses,
                 gate=gate,
                 route_sources=sources,
-                internet_gateways=tuple(sorted(where.gateways)),
-                attached_gateways=tuple(sorted(where.attached)),
+                internet_gateways=where.gateway_ids,
+                attached_gateways=where.attached_ids,
                 route_table=where.route_table,
                 network_acl=where.network_acl,
                 security_groups=groups,
@@ -130,28 +135,41 @@ class SurfaceEvaluator:
         key = (subnet, vpc)
         if key not in self.placements:
             table = graph.route_table_of(subnet) if subnet else None
+            acl = graph.network_acl_of(subnet) if subnet else None
+            attached = tuple(
+                sorted(
+                    graph.resource_id(gateway)
+                    for gateway in (graph.internet_gateways(vpc) if vpc else ())
+                )
+            )
+            # Only routes to a gateway attached to the table's VPC are active.
+            gateways = graph.active_internet_gateways(table) if table else frozenset()
             self.placements[key] = _Placement(
                 subnet=subnet,
                 vpc=vpc,
                 route_table=table,
-                network_acl=graph.network_acl_of(subnet) if subnet else None,
-                attached=frozenset(
-                    graph.resource_id(gateway)
-                    for gateway in (graph.internet_gateways(vpc) if vpc else ())
-                ),
-                # Only routes to a gateway attached to the table's VPC are active.
-                gateways=(
-                    graph.active_internet_gateways(table) if table else frozenset()
-                ),
+                network_acl=acl,
+                gateways=gateways,
+                subnet_id=graph.resource_id(subnet),
+                vpc_id=graph.resource_id(vpc),
+                gateway_ids=tuple(sorted(gateways)),
+                attached_ids=attached,
+                gate=self._path_gate(vpc, attached, table, acl),
             )
         return self.placements[key]
 
-    def _path_gate(self, where: _Placement) -> str | None:
-        if not where.attached:
-            return _no_gateway(self.graph, where.vpc)
-        if where.route_table is None:
+    def _path_gate(
+        self,
+        vpc: str | None,
+        attached: tuple[str, ...],
+        table: str | None,
+        acl: str | None,
+    ) -> str | None:
+        if not attached:
+            return _no_gateway(self.graph, vpc)
+        if table is None:
             return "its subnet has no route table in the snapshot"
-        if where.network_acl is None:
+        if acl is None:
             return "its subnet has no network ACL in the snapshot"
         return None
 
@@ -160,6 +178,8 @@ class SurfaceEvaluator:
         if cached is None:
             cached = self._blocked(context) if context.gate else self._open(context)
             self.results[context] = cached
+            if any(result.world_keys or result.exposed for result in cached[1]):
+                self.reportable.add(context)
         return cached
 
     def _open(self, context: _Context) -> Results:

@@ -143,8 +143,8 @@ def witness(
     packet = Packet(protocol, key, shape.sources.spans.first(), surface.version)
     gateways = frozenset(surface.internet_gateways)
     steps = [PathStep("internet-gateway", surface.internet_gateways[0])]
-    table = graph.node(str(surface.route_table))
-    route = route_for(table["routes"], gateways, packet)
+    ordered = graph.ordered_routes(str(surface.route_table), gateways, packet.version)
+    route = route_for(ordered, packet)
     if route is not None:
         steps.append(
             PathStep(
