@@ -85,8 +85,10 @@ def _open(
     """The account, the regions to read, and the EC2 clients made meanwhile.
 
     STS and describe_regions do not depend on each other: both go at once,
-    and while they wait on the network the calling thread makes the clients
-    of the requested regions (the home region's is the one that listed them).
+    and while they wait on the network the calling thread makes clients of
+    the requested regions (the home region's is the one that listed them).
+    It stops when both have answered: the pool makes the rest while the
+    first regions' reads are in flight.
     """
     home = aws.home_region(target, requested, session=session)
     try:
@@ -98,6 +100,8 @@ def _open(
         account = opening.submit(aws.caller_account, sts)
         enabled = opening.submit(aws.region_names, clients[home])
         for region in sorted(set(requested) - {home}):
+            if account.done() and enabled.done():
+                break
             with suppress(*aws.AWS_FAILURES):
                 # A malformed name fails here; choose_regions says why below.
                 clients[region] = target.client("ec2", region, session=session)
