@@ -2,9 +2,10 @@
 
 VPCs are clusters, subnets are clusters inside them (labelled with their route
 table and network ACL), and interfaces, NAT gateways and gateways are nodes.
-An exposed path is a red edge from the internet through its gateway to the
-interface, labelled with the protocols and ports it reaches; an interface with
-a latent exposure has an orange dashed border.
+An exposed path is red from the internet through its gateway to the interface,
+with the protocols and ports it reaches written on it; an interface with a
+latent exposure has an orange dashed border. Each VPC has its own internet
+node, so VPCs are separate components that Graphviz packs into a grid.
 
 Small estates are drawn whole. Past ``MAX_INTERFACES`` interfaces only the
 exposed and latent ones are drawn (at most ``MAX_DRAWN``, the most severe
@@ -222,7 +223,7 @@ class _Drawer:
     def _legend(self, omitted: str) -> str:
         lines = [
             self.title,
-            "red: reachable from the internet (edge label: protocols and ports); "
+            "red: reachable from the internet (text on the path: protocols and ports); "
             "orange dashed: latent (world-open group, no public path)",
         ]
         if omitted:
@@ -327,7 +328,7 @@ class _Drawer:
             )
             ordered = sorted(interfaces, key=self._prominence)
             for interface in ordered:
-                self._interface(box, dot, interface)
+                self._interface(box, cluster, interface)
             # Exposed interfaces stay in long columns next to their gateway, so
             # that no red edge has to cross a column of other interfaces.
             _grid(box, [i for i in ordered if i in self.exposed], EXPOSED_ROWS)
@@ -339,7 +340,7 @@ class _Drawer:
                     )
 
     def _interface(
-        self, box: graphviz.Digraph, dot: graphviz.Digraph, interface: str
+        self, box: graphviz.Digraph, vpc: graphviz.Digraph, interface: str
     ) -> None:
         attributes = self.graph.node(interface)
         public = [a.address for a in attributes.get("public_addresses", ())]
@@ -357,15 +358,19 @@ class _Drawer:
                 style="rounded,filled",
                 fillcolor="#ffebee",
             )
-            gateway = self._gateway_node(exposures[0])
-            dot.edge(
-                gateway,
-                interface,
-                label=exposure_label(exposures),
-                color=RED,
+            # The ports ride on a text node in the middle of the red path, not
+            # on an edge label: Graphviz drops edge labels of packed graphs.
+            ports = f"{interface}#ports"
+            vpc.node(
+                ports,
+                exposure_label(exposures),
+                shape="plaintext",
                 fontcolor=RED,
-                penwidth="2",
+                fontsize="9",
             )
+            gateway = self._gateway_node(exposures[0])
+            vpc.edge(gateway, ports, color=RED, penwidth="2", arrowhead="none")
+            vpc.edge(ports, interface, color=RED, penwidth="2")
             return
         if interface in self.latent:
             box.node(
