@@ -42,6 +42,11 @@ RED = "#c62828"
 ORANGE = "#ef6c00"
 GREY = "#9e9e9e"
 LABEL_WIDTH = 34
+FONT = {"fontname": "Helvetica"}
+GRAPH_STYLE = {**FONT, "rankdir": "LR", "compound": "true", "fontsize": "11"}
+GRAPH_STYLE |= {"nodesep": "0.12", "ranksep": "0.7", "labelloc": "t", "labeljust": "l"}
+NODE_STYLE = {**FONT, "fontsize": "9", "shape": "box", "style": "rounded"}
+EDGE_STYLE = {**FONT, "fontsize": "9", "color": GREY}
 # Interfaces of one subnet are laid out in columns of this many.
 ROWS = 8
 EXPOSED_ROWS = 24
@@ -192,24 +197,9 @@ class _Drawer:
         """The whole picture."""
         dot = graphviz.Digraph(
             "driftwatch",
-            graph_attr={
-                "rankdir": "LR",
-                "compound": "true",
-                "fontname": "Helvetica",
-                "fontsize": "11",
-                "nodesep": "0.12",
-                "ranksep": "0.7",
-                "labelloc": "t",
-                "labeljust": "l",
-                "label": self._legend(omitted),
-            },
-            node_attr={
-                "fontname": "Helvetica",
-                "fontsize": "9",
-                "shape": "box",
-                "style": "rounded",
-            },
-            edge_attr={"fontname": "Helvetica", "fontsize": "9", "color": GREY},
+            graph_attr={**GRAPH_STYLE, "label": self._legend(omitted)},
+            node_attr=NODE_STYLE,
+            edge_attr=EDGE_STYLE,
         )
         by_vpc = self._interfaces_by_vpc()
         # Each VPC gets its own internet node, so that VPCs are separate
