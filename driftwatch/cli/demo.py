@@ -14,7 +14,6 @@ import os
 import shlex
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +21,17 @@ import click
 
 from driftwatch.cli import main
 from driftwatch.cli.options import common_options, finish, settings
-from driftwatch.errors import EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, UsageError
+from driftwatch.demo.playbook import (
+    BEFORE,
+    INCIDENT_REGION,
+    RECOVERY,
+    REGIONS,
+    RESPONSE,
+    Step,
+    steps,
+)
+from driftwatch.errors import EXIT_FAILURE, EXIT_OK, UsageError
 
-REGIONS = ("eu-west-1", "us-east-1")
-INCIDENT_REGION = "eu-west-1"
-BASELINE = "prod"
 FAKE_ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": "demo",
     "AWS_SECRET_ACCESS_KEY": "demo",
@@ -36,15 +41,6 @@ FAKE_ENVIRONMENT = {
     "AWS_CONFIG_FILE": os.devnull,
     "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
 }
-
-
-@dataclass(frozen=True)
-class Step:
-    """One driftwatch command of the playbook and the exit code it should give."""
-
-    title: str
-    argv: tuple[str, ...]
-    expected: int
 
 
 @main.command("demo")
@@ -83,13 +79,13 @@ class Demo:
             click.echo(f"(emulated EC2 in this process, at {endpoint})")
             self._say_heading("1. A hardened estate in two regions")
             estate = self._build_estates()
-            self._run_steps(self._baseline_steps())
+            self._run_steps(steps(BEFORE, self.workdir))
             self._say_heading("2. The incident: five unauthorized changes")
             self._make_incident(estate)
             self._say_heading("3. The response")
-            self._run_steps(self._response_steps())
+            self._run_steps(steps(RESPONSE, self.workdir))
             self._say_heading("4. Recovery and verification")
-            self._run_steps(self._recovery_steps())
+            self._run_steps(steps(RECOVERY, self.workdir))
         return self._verdict()
 
     # --- the estate and the incident ----------------------------------------------
@@ -113,203 +109,11 @@ class Demo:
 
         ec2 = boto3.client("ec2", region_name=INCIDENT_REGION)
         incident = make_incident(ec2, estate)
-        for line in (
-            f"tcp/22 opened to 0.0.0.0/0 on {estate.web_security_group_id}",
-            f"default route of {estate.private_route_table_id} moved to "
-            f"{estate.internet_gateway_id}",
-            f"Elastic IP {incident.rogue_public_ip} put on private interface "
-            f"{incident.exposed_network_interface_id}",
-            f"network ACL {estate.network_acl_id} opened to all traffic (rule 90)",
-            f"rogue security group {incident.rogue_security_group_id} "
-            "(all TCP from anywhere) attached to the app instance",
-        ):
+        for line in incident.narrative(estate):
             click.echo(f"   - {line}")
 
-    # --- the playbook ----------------------------------------------------------------
-
-    def _file(self, name: str) -> str:
-        return str(self.workdir / name)
-
-    def _baseline_steps(self) -> list[Step]:
-        regions = [arg for region in REGIONS for arg in ("--region", region)]
-        return [
-            Step(
-                "Snapshot both regions",
-                ("snapshot", *regions, "--label", "hardened"),
-                EXIT_OK,
-            ),
-            Step(
-                "Approve it as the baseline",
-                ("approve", "latest", "--as", BASELINE),
-                EXIT_OK,
-            ),
-        ]
-
-    def _response_steps(self) -> list[Step]:
-        baseline = ("--baseline", BASELINE)
-        evidence = ("--current", self._file("incident.json"))
-        both = (*baseline, *evidence)
-        regions = [arg for region in REGIONS for arg in ("--region", region)]
-        return [
-            Step(
-                "What changed? (a live read)",
-                ("diff", *baseline, "--format", "table"),
-                EXIT_FINDINGS,
-            ),
-            Step(
-                "Freeze the evidence: one snapshot for the whole response",
-                (
-                    "snapshot",
-                    *regions,
-                    "--label",
-                    "incident",
-                    "--out",
-                    self._file("incident.json"),
-                ),
-                EXIT_OK,
-            ),
-            Step(
-                "The diff for tools",
-                (
-                    "diff",
-                    *both,
-                    "--format",
-                    "json",
-                    "--output",
-                    self._file("diff.json"),
-                ),
-                EXIT_FINDINGS,
-            ),
-            Step(
-                "The diff for the incident ticket",
-                (
-                    "diff",
-                    *both,
-                    "--format",
-                    "markdown",
-                    "--output",
-                    self._file("diff.md"),
-                ),
-                EXIT_FINDINGS,
-            ),
-            Step(
-                "What is now exposed?",
-                (
-                    "exposure",
-                    self._file("incident.json"),
-                    *baseline,
-                    "--format",
-                    "table",
-                    "--graph",
-                    self._file("exposure.svg"),
-                ),
-                EXIT_FINDINGS,
-            ),
-            Step(
-                "Exposure for tools",
-                (
-                    "exposure",
-                    self._file("incident.json"),
-                    *baseline,
-                    "--format",
-                    "json",
-                    "--output",
-                    self._file("exposure.json"),
-                ),
-                EXIT_FINDINGS,
-            ),
-            Step(
-                "How to put it back",
-                ("revert", "--plan", *both, "--format", "text"),
-                EXIT_FINDINGS,
-            ),
-            Step(
-                "The plan to apply",
-                (
-                    "revert",
-                    "--plan",
-                    *both,
-                    "--format",
-                    "json",
-                    "--output",
-                    self._file("plan.json"),
-                ),
-                EXIT_FINDINGS,
-            ),
-            Step(
-                "The plan as a boto3 script",
-                (
-                    "revert",
-                    "--plan",
-                    *both,
-                    "--format",
-                    "python",
-                    "--output",
-                    self._file("plan.py"),
-                ),
-                EXIT_FINDINGS,
-            ),
-            Step(
-                "The incident report",
-                ("report", *both, "--output", self._file("incident-report.html")),
-                EXIT_FINDINGS,
-            ),
-        ]
-
-    def _recovery_steps(self) -> list[Step]:
-        baseline = ("--baseline", BASELINE)
-        return [
-            Step(
-                "Apply the plan",
-                ("revert", "--apply", self._file("plan.json"), "--yes"),
-                EXIT_OK,
-            ),
-            Step(
-                "Snapshot again",
-                (
-                    "snapshot",
-                    "--region",
-                    REGIONS[0],
-                    "--region",
-                    REGIONS[1],
-                    "--label",
-                    "after-revert",
-                    "--out",
-                    self._file("after-revert.json"),
-                ),
-                EXIT_OK,
-            ),
-            Step(
-                "Verify: no drift left",
-                (
-                    "diff",
-                    *baseline,
-                    "--current",
-                    self._file("after-revert.json"),
-                    "--format",
-                    "json",
-                    "--output",
-                    self._file("verify-diff.json"),
-                ),
-                EXIT_OK,
-            ),
-            Step(
-                "Verify: no exposure opened",
-                (
-                    "exposure",
-                    self._file("after-revert.json"),
-                    *baseline,
-                    "--format",
-                    "json",
-                    "--output",
-                    self._file("verify-exposure.json"),
-                ),
-                EXIT_OK,
-            ),
-        ]
-
-    def _run_steps(self, steps: Sequence[Step]) -> None:
-        for step in steps:
+    def _run_steps(self, playbook: Sequence[Step]) -> None:
+        for step in playbook:
             self._run(step)
 
     def _run(self, step: Step) -> None:

@@ -39,6 +39,20 @@ class Incident:
     rogue_public_ip: str
     exposed_network_interface_id: str
 
+    def narrative(self, estate: Estate) -> list[str]:
+        """The five changes in a line each, for the demo to print."""
+        return [
+            f"tcp/22 opened to 0.0.0.0/0 on {estate.web_security_group_id}",
+            f"default route of {estate.private_route_table_id} moved to "
+            f"{estate.internet_gateway_id}",
+            f"Elastic IP {self.rogue_public_ip} put on private interface "
+            f"{self.exposed_network_interface_id}",
+            f"network ACL {estate.network_acl_id} opened to all traffic "
+            f"(rule {OPEN_ACL_RULE_NUMBER})",
+            f"rogue security group {self.rogue_security_group_id} "
+            "(all TCP from anywhere) attached to the app instance",
+        ]
+
 
 def make_incident(ec2: Any, estate: Estate) -> Incident:
     """Make the five unauthorized changes to ``estate``; return what they created."""
