@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from typing import Any
 
@@ -19,7 +20,7 @@ from moto.ec2.responses.egress_only_internet_gateways import (
 from driftwatch import registry
 from driftwatch import snapshot as snap
 from driftwatch.aws import AwsTarget
-from driftwatch.collect import ReadLimits, collect
+from driftwatch.collect import COLLECTION_THRESHOLDS, ReadLimits, collect
 from driftwatch.collect.reads import list_items, list_read, prefix_list_entries
 from driftwatch.collect.region import RegionRead
 from driftwatch.demo.estate import OFFICE_CIDRS, Estate, build_estate
@@ -514,3 +515,17 @@ def test_vpc_follow_ups_merge_and_a_failure_wins_over_late_results() -> None:
         "describe_vpc_attribute vpc-1: UnauthorizedOperation: no",
     )
     assert region.resources() == []
+
+
+def test_collect_puts_the_garbage_collector_thresholds_back(estate: Estate) -> None:
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+
+    collect(
+        AwsTarget(),
+        ["us-east-1"],
+        progress=lambda *_: seen.append(gc.get_threshold()),
+    )
+
+    assert set(seen) == {COLLECTION_THRESHOLDS}
+    assert gc.get_threshold() == before
