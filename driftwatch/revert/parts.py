@@ -49,8 +49,8 @@ def canonical_text(value: Any) -> str:
 
 
 def same(left: Any, right: Any) -> bool:
-    """True when two JSON values are equal."""
-    return canonical_text(left) == canonical_text(right)
+    """True when two JSON values are equal (Python equality: dicts ignore key order)."""
+    return bool(left == right)
 
 
 def field_of(part: str) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from driftwatch import registry
 from driftwatch.changes import Change
@@ -41,7 +41,7 @@ from driftwatch.revert.steps import (
     RevertStep,
     SnapshotRef,
 )
-from driftwatch.snapshot import Snapshot, canonical_properties
+from driftwatch.snapshot import Resource, Snapshot, canonical_properties
 
 logger = logging.getLogger(__name__)
 
@@ -73,12 +73,16 @@ def plan_revert(
     steps: list[RevertStep] = []
     manual: list[ManualItem] = []
     kept: list[KeptResource] = []
+    before, after = _by_region(baseline, known), _by_region(current, known)
     for account_id, region in _regions(baseline, current):
+        old, new = _inventories(
+            before.get((account_id, region), {}), after.get((account_id, region), {})
+        )
         region_plan = plan_region(
             account_id,
             region,
-            _properties(baseline, account_id, region, known),
-            _properties(current, account_id, region, known),
+            old,
+            new,
             complete=_complete(current, account_id, region, known),
             keep_new=keep_new,
         )
@@ -118,18 +122,36 @@ def _regions(baseline: Snapshot, current: Snapshot) -> list[tuple[str, str]]:
     return sorted(pairs)
 
 
-def _properties(
-    snapshot: Snapshot,
-    account_id: str,
-    region: str,
-    known: frozenset[tuple[str, str, str]],
-) -> dict[tuple[str, str], dict[str, object]]:
-    return {
-        (r.resource_type, r.resource_id): dict(canonical_properties(r))
-        for r in snapshot.resources
-        if (r.account_id, r.region) == (account_id, region)
-        and (account_id, region, r.resource_type) in known
-    }
+Inventory = dict[tuple[str, str], Resource]
+
+
+def _by_region(
+    snapshot: Snapshot, known: frozenset[tuple[str, str, str]]
+) -> dict[tuple[str, str], Inventory]:
+    """The resources of the known scopes, by (account, region) and (type, id)."""
+    grouped: dict[tuple[str, str], Inventory] = {}
+    for r in snapshot.resources:
+        if (r.account_id, r.region, r.resource_type) in known:
+            region = grouped.setdefault((r.account_id, r.region), {})
+            region[(r.resource_type, r.resource_id)] = r
+    return grouped
+
+
+def _inventories(
+    baseline: Inventory, current: Inventory
+) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], Any]]:
+    """Canonical properties of both sides; a resource stored alike on both sides
+    is not canonicalised again (only a difference needs a second look)."""
+
+    def canonical(resource: Resource, other: Resource | None) -> Any:
+        if other is not None and other.properties == resource.properties:
+            return resource.properties
+        return dict(canonical_properties(resource))
+
+    return (
+        {key: canonical(r, current.get(key)) for key, r in baseline.items()},
+        {key: canonical(r, baseline.get(key)) for key, r in current.items()},
+    )
 
 
 def _complete(

@@ -25,13 +25,23 @@ from driftwatch.revert.steps import PLACEHOLDER_PREFIX
 
 
 def substitute(value: Any, replacements: Mapping[str, str]) -> Any:
-    """A copy of a JSON value with every string equal to a key replaced."""
+    """The JSON value with every string equal to a key replaced.
+
+    Parts that hold nothing to replace are returned as they are, not copied, so
+    substituting a few ids in a large baseline stays cheap.
+    """
+    if not replacements:
+        return value
     if isinstance(value, str):
         return replacements.get(value, value)
     if isinstance(value, Mapping):
-        return {key: substitute(item, replacements) for key, item in value.items()}
+        items = {key: substitute(item, replacements) for key, item in value.items()}
+        same = all(items[key] is item for key, item in value.items())
+        return value if same else items
     if isinstance(value, list | tuple):
-        return [substitute(item, replacements) for item in value]
+        elements = [substitute(item, replacements) for item in value]
+        same = all(new is old for new, old in zip(elements, value, strict=True))
+        return value if same else elements
     return value
 
 

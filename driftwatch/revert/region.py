@@ -28,7 +28,7 @@ from driftwatch.revert.rules.base import (
     Target,
     manual,
 )
-from driftwatch.revert.steps import mentions, placeholder
+from driftwatch.revert.steps import IdFinder, mentions, placeholder
 
 TRACKED = frozenset(registry.TRACKED_TYPES)
 CONTAINERS = frozenset({registry.VPC, registry.SUBNET})
@@ -80,8 +80,11 @@ def plan_region(
         {rid for kind, rid in vanished if kind not in TRACKED},
     )
     mapping = {key[1]: stand_in for key, stand_in in stand_ins.items()}
+    finder = IdFinder(mapping)
     substituted = {
-        (kind, mapping.get(rid, rid)): substitute(props, mapping)
+        (kind, mapping.get(rid, rid)): (
+            substitute(props, mapping) if finder.found(props) else props
+        )
         for (kind, rid), props in baseline.items()
     }
     extended = dict(current)
@@ -173,7 +176,12 @@ def _created_calls(view: RegionView, stand_ins: Mapping[ResourceRef, str]) -> Ou
 def _modified(view: RegionView) -> Outcome:
     outcome: Outcome = []
     region_diffs: dict[tuple[str, str], list[PartDiff]] = {}
-    for key in sorted(view.baseline.keys() & view.current.keys(), key=rank):
+    changed = [
+        key
+        for key, properties in view.baseline.items()
+        if key in view.current and _differs(view.current[key], properties)
+    ]
+    for key in sorted(changed, key=rank):
         outcome += _resource_outcome(view, key, region_diffs)
     for key in sorted(view.current.keys() - view.baseline.keys(), key=rank):
         _collect_region_diffs(view, key, {}, region_diffs)
@@ -207,6 +215,11 @@ def _resource_outcome(
     for rule, rule_diffs in grouped.items():
         outcome += rule(view, rule_diffs)
     return outcome
+
+
+def _differs(current: Properties, baseline: Properties) -> bool:
+    # Unchanged resources share one properties object (see the planner).
+    return current is not baseline and current != baseline
 
 
 def _collect_region_diffs(
@@ -260,8 +273,7 @@ def _removals(
             k for k, o in outcomes.items() if all(isinstance(i, Draft) for i in o)
         ),
         owners,
-        {k: p for k, p in view.baseline.items() if k in view.current}
-        | {k: current[k] for k in new},
+        _after_revert(view, current, baseline),
     )
     outcome: Outcome = []
     containers = {rid for kind, rid in current if kind in CONTAINERS}
@@ -274,6 +286,30 @@ def _removals(
         else:
             outcome += [i for i in outcomes[key] if isinstance(i, Manual)]
     return outcome, ()
+
+
+def _after_revert(
+    view: RegionView, current: Inventory, baseline: Inventory
+) -> dict[ResourceRef, Properties]:
+    """What may refer to a new resource once the plan ran (see ``removal``).
+
+    A resource of the baseline that the revert puts back refers only to ids of
+    the baseline, never to a new one, so only the rest is searched: the new
+    resources, the supporting types as they are now, and resources that a
+    guard keeps from being changed.
+    """
+    staying: dict[ResourceRef, Properties] = {}
+    for key, properties in current.items():
+        if key not in baseline or key[0] not in TRACKED or _guarded(view, key):
+            staying[key] = properties
+    return staying
+
+
+def _guarded(view: RegionView, key: ResourceRef) -> bool:
+    rules = rules_for(key[0])
+    if rules is None or rules.guard is None:
+        return False
+    return rules.guard(view, key[1], view.current[key]) is not None
 
 
 def _owners(

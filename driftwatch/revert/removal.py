@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from driftwatch.revert.rules.base import Properties, ResourceRef
-from driftwatch.revert.steps import mentions
+from driftwatch.revert.steps import IdFinder
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,13 @@ def removable(
     after_revert: Mapping[ResourceRef, Properties],
 ) -> Removal:
     """The candidates that nothing staying uses, and the users of the others."""
-    ids = frozenset(resource_id for _, resource_id in after_revert)
+    if not candidates:
+        return Removal(frozenset(), {})
+    finder = IdFinder(resource_id for _, resource_id in candidates)
     references = {
-        key: mentions(properties, ids) - {key[1]}
+        key: found - {key[1]}
         for key, properties in after_revert.items()
+        if (found := finder.found(properties))
     }
     deletable = set(candidates)
     blocked: dict[ResourceRef, tuple[ResourceRef, ...]] = {}

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -142,8 +141,3 @@ class UndoLog:
 
 def _iso(moment: datetime) -> str:
     return moment.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def applied_count(entries: Sequence[dict[str, Any]]) -> int:
-    """How many entries changed AWS."""
-    return sum(1 for entry in entries if entry.get("status") == "applied")

@@ -75,7 +75,6 @@ class RegionView:
     region: str
     baseline: Mapping[ResourceRef, Properties] = field(default_factory=dict)
     current: Mapping[ResourceRef, Properties] = field(default_factory=dict)
-    deleting: frozenset[ResourceRef] = frozenset()
 
     def baseline_of(self, resource_type: str, resource_id: str) -> Properties | None:
         """Baseline properties of a resource (None if it was not there)."""
@@ -100,11 +99,27 @@ class RegionView:
 
     def of_type(self, resource_type: str) -> list[tuple[str, Properties]]:
         """(id, current properties) of every current resource of a type."""
-        return [
-            (resource_id, properties)
-            for (kind, resource_id), properties in self.current.items()
-            if kind == resource_type
-        ]
+        return self._by_type(self.current).get(resource_type, [])
+
+    def known_type(self, resource_type: str) -> bool:
+        """True when both sides hold resources of the type (it was read)."""
+        return bool(
+            self._by_type(self.baseline).get(resource_type)
+            and self._by_type(self.current).get(resource_type)
+        )
+
+    def _by_type(
+        self, side: Mapping[ResourceRef, Properties]
+    ) -> dict[str, list[tuple[str, Properties]]]:
+        # Rules ask for one type at a time, many times: index each side once.
+        cache: dict[int, dict[str, list[tuple[str, Properties]]]]
+        cache = self.__dict__.setdefault("_type_index", {})
+        if id(side) not in cache:
+            index: dict[str, list[tuple[str, Properties]]] = {}
+            for (kind, resource_id), properties in side.items():
+                index.setdefault(kind, []).append((resource_id, properties))
+            cache[id(side)] = index
+        return cache[id(side)]
 
 
 FieldRule = Callable[[RegionView, Sequence[PartDiff]], Outcome]

@@ -253,10 +253,7 @@ def _goes_with_new_vpc(view: RegionView, kind: str, value: str) -> bool:
 
 
 def _subnet_changed(view: RegionView, subnet_id: str) -> bool:
-    known = any(kind == SUBNET for kind, _ in view.baseline) and any(
-        kind == SUBNET for kind, _ in view.current
-    )
-    if not known:
+    if not view.known_type(SUBNET):
         return False
     return (view.baseline_of(SUBNET, subnet_id) is None) != (
         view.current_of(SUBNET, subnet_id) is None
