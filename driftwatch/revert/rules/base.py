@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from driftwatch import registry
 from driftwatch.revert.operations import operation
 from driftwatch.revert.parts import WHOLE, PartDiff
 from driftwatch.revert.steps import (
@@ -35,6 +36,12 @@ ResourceRef = tuple[str, str]
 Target = tuple[str, str, str]
 
 RESERVED_TAG_PREFIX = "aws:"
+TYPE_RANK = {name: rank for rank, name in enumerate(registry.TYPE_NAMES)}
+
+
+def rank(key: ResourceRef) -> tuple[int, str]:
+    """Registry order, then id: the order resources are planned (and re-created) in."""
+    return (TYPE_RANK.get(key[0], len(TYPE_RANK)), key[1])
 
 
 @dataclass(frozen=True)
