@@ -35,7 +35,14 @@ from driftwatch.errors import (
 )
 from driftwatch.report.plan import FORMATS, render
 from driftwatch.revert import emulators, planfile
-from driftwatch.revert.apply import Applier, ApplyOptions, ApplyReport, StepOutcome
+from driftwatch.revert.apply import (
+    CONVERGED,
+    Applier,
+    ApplyOptions,
+    ApplyReport,
+    StepOutcome,
+)
+from driftwatch.revert.checks import DRY_RUN_PERFORMED
 from driftwatch.revert.live import LiveReader
 from driftwatch.revert.planner import plan_revert
 from driftwatch.revert.steps import Plan, SnapshotRef
@@ -172,7 +179,7 @@ def _apply(
     if not plan.steps:
         click.echo("The plan has no steps: nothing to apply.")
         return EXIT_OK
-    if not dry_run and not yes and not sys.stdin.isatty():
+    if not dry_run and not yes and not _interactive():
         raise UsageError(
             "revert --apply changes AWS and needs confirmation: run it on a "
             "terminal, or pass --yes (or --dry-run to only check)."
@@ -186,9 +193,9 @@ def _apply(
     applier.verify_accounts()
     checked = applier.check()
     _show(checked, "check")
-    if dry_run:
-        click.echo("Dry run: nothing was changed.")
-        return EXIT_OK if checked.ok else EXIT_FINDINGS
+    early = _after_check(given, applier, checked, sha, dry_run=dry_run)
+    if early is not None:
+        return early
     if not checked.ok and not keep_going:
         click.echo("The check failed: nothing was changed.")
         return EXIT_FINDINGS
@@ -200,6 +207,37 @@ def _apply(
     _show(report, "apply")
     click.echo(f"Undo log: {log.path}")
     return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def _interactive() -> bool:
+    """True when a person can answer the confirmation prompt."""
+    return sys.stdin.isatty()
+
+
+def _after_check(
+    given: Settings, applier: Applier, checked: ApplyReport, sha: str, *, dry_run: bool
+) -> int | None:
+    """The exit code when the check ends the command, else None."""
+    performed = [
+        o
+        for o in checked.outcomes
+        if o.dry_run and o.dry_run.outcome == DRY_RUN_PERFORMED
+    ]
+    if performed:
+        log = UndoLog.start(given.store.root, applier.plan, sha)
+        applier.record_performed(checked, log)
+        click.echo(
+            f"The endpoint performed step {performed[0].number} during its DryRun "
+            f"check (it ignores DryRun); the apply stopped. See {log.path}."
+        )
+        return EXIT_FINDINGS
+    if all(o.status == CONVERGED for o in checked.outcomes):
+        click.echo("Every step is already as in the baseline: nothing to apply.")
+        return EXIT_OK
+    if dry_run:
+        click.echo("Dry run: nothing was changed.")
+        return EXIT_OK if checked.ok else EXIT_FINDINGS
+    return None
 
 
 def _confirmed(plan: Plan) -> bool:

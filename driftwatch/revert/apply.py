@@ -213,6 +213,19 @@ class Applier:
             client, outcome.step, outcome.params or {}, self.options.dry_run_ignored
         )
 
+    def record_performed(self, checked: ApplyReport, log: UndoLog) -> ApplyReport:
+        """Verify and log the steps an endpoint performed during their DryRun check
+        (it ignores DryRun), so the undo log tells the truth; then stop."""
+        outcomes = []
+        for outcome in checked.outcomes:
+            if outcome.dry_run and outcome.dry_run.outcome == checks.DRY_RUN_PERFORMED:
+                verified = self._verified(outcome)
+                applied = verified.status == APPLIED
+                log.record(verified.to_document(), outcome.step, applied)
+                outcomes.append(verified)
+        log.finish("stopped")
+        return ApplyReport(tuple(outcomes))
+
     # --- the run ----------------------------------------------------------------------
 
     def run(self, checked: ApplyReport, log: UndoLog) -> ApplyReport:
@@ -248,6 +261,11 @@ class Applier:
         outcome = self._ready(checked.number, checked.step)
         if outcome.status != READY:
             return outcome
+        if found is not None and found.outcome == checks.DRY_RUN_DENIED:
+            # With keep_going the run reaches a step its check refused: still no.
+            return replace(
+                outcome, status=REFUSED, detail=checked.detail, dry_run=found
+            )
         if found is None or found.outcome == checks.DRY_RUN_DEFERRED:
             # Checked again now that the steps before it have run.
             found = self._dry_run(outcome)

@@ -31,7 +31,7 @@ from driftwatch.errors import AwsError
 from driftwatch.revert import order as ordering
 from driftwatch.revert.link import ChangeIndex
 from driftwatch.revert.region import RegionPlan, plan_region
-from driftwatch.revert.rules.base import Draft, Manual
+from driftwatch.revert.rules.base import Draft, Manual, rank
 from driftwatch.revert.steps import (
     Frozen,
     KeptResource,
@@ -83,7 +83,7 @@ def plan_revert(
             region,
             old,
             new,
-            complete=_complete(current, account_id, region, known),
+            complete=_complete(account_id, region, known),
             keep_new=keep_new,
         )
         region_changes = [
@@ -155,10 +155,7 @@ def _inventories(
 
 
 def _complete(
-    current: Snapshot,
-    account_id: str,
-    region: str,
-    known: frozenset[tuple[str, str, str]],
+    account_id: str, region: str, known: frozenset[tuple[str, str, str]]
 ) -> bool:
     return all((account_id, region, name) in known for name in registry.TYPE_NAMES)
 
@@ -216,7 +213,8 @@ def _link(
             )
         )
     manual.extend(_unplanned(changes, used))
-    manual.sort(key=lambda m: (m.resource_type, m.resource_id, m.reason))
+    # Registry order: re-created resources come before the ones that refer to them.
+    manual.sort(key=lambda m: (*rank((m.resource_type, m.resource_id)), m.reason))
     return [d.step for d in drafts], manual, kept
 
 

@@ -19,9 +19,9 @@ from driftwatch.revert.live import LiveReader
 from driftwatch.revert.planner import plan_revert
 from driftwatch.revert.steps import Plan, RevertStep, SnapshotRef, dumps
 from driftwatch.revert.undo import UndoLog
-
-__all__ = ["Applier", "UndoLog", "drift"]
 from driftwatch.snapshot import Snapshot
+
+__all__ = ["Applier", "UndoLog", "drift", "dumps"]
 
 ACCOUNT = "123456789012"
 TARGET = AwsTarget()

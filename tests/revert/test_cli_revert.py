@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Cli, run_driftwatch, server_client
-from tests.revert import incidents
+from tests.revert import helpers, incidents
 from tests.revert.network import Small, build_small
 
 
@@ -100,8 +100,9 @@ def test_plan_then_apply_through_the_cli_restores_the_baseline(
     assert diffed.returncode == 0, diffed.stdout
     assert json.loads(diffed.stdout)["changes"] == []
     assert again.returncode == 0
-    assert again.stdout.count(" converged: ") == 2 * len(plan["steps"])
-    assert len(list((cli.store / "undo").glob("*.json"))) == 2
+    assert again.stdout.count(" converged: ") == len(plan["steps"])
+    assert "already as in the baseline: nothing to apply" in again.stdout
+    assert len(list((cli.store / "undo").glob("*.json"))) == 1
 
 
 def test_generated_python_script_converges_on_the_moto_server(
@@ -391,3 +392,50 @@ def test_script_recreates_a_deleted_group_and_rebinds_its_users(
     assert [p["FromPort"] for p in found["IpPermissions"]] == [8080]
     assert found["IpPermissions"][0]["UserIdGroupPairs"][0]["GroupId"] == net.web_sg
     assert [p.get("FromPort") for p in found["IpPermissionsEgress"]] == [443]
+
+
+def _plan_file(
+    ec2: Any, small: Small, tmp_path: Path, incident: incidents.Incident
+) -> Path:
+    baseline = helpers.snapshot(ec2, "baseline")
+    incident(ec2, small, random.Random(1))
+    plan = tmp_path / "plan.json"
+    plan.write_text(helpers.dumps(helpers.plan_now(ec2, baseline)))
+    return plan
+
+
+def test_apply_asks_and_only_a_yes_applies(
+    ec2: Any, small: Small, cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = _plan_file(ec2, small, tmp_path, incidents.eni_attributes)
+    monkeypatch.setattr("driftwatch.cli.revert._interactive", lambda: True)
+
+    declined = cli("revert", "--apply", str(plan), input="n\n")
+
+    assert declined.exit_code == 2
+    assert "Apply 1 steps (0 destructive) to account 123456789012 in us-east-1?" in (
+        declined.output
+    )
+    assert "Not confirmed: nothing was changed." in declined.output
+    assert not (cli.store / "undo").exists()
+    accepted = cli("revert", "--apply", str(plan), input="y\n")
+    assert accepted.exit_code == 0, accepted.output
+    assert "apply step 1 applied" in accepted.output
+
+
+def test_an_endpoint_that_performs_dry_runs_is_caught_and_logged(
+    ec2: Any, small: Small, cli: Cli, tmp_path: Path
+) -> None:
+    # In-process moto has no endpoint URL, so driftwatch does not know it is an
+    # emulator: it sends the DryRun of replace_route, which moto performs.
+    plan = _plan_file(ec2, small, tmp_path, incidents.route_to_igw)
+
+    result = cli("revert", "--apply", str(plan), "--yes")
+
+    assert result.exit_code == 1
+    assert "performed step 1 during its DryRun check" in result.output
+    (log,) = (cli.store / "undo").glob("*.json")
+    document = json.loads(log.read_text())
+    assert document["status"] == "stopped"
+    assert [e["status"] for e in document["steps"]] == ["applied"]
+    assert [s["operation"] for s in document["undo"]["steps"]] == ["replace_route"]
