@@ -14,14 +14,17 @@ from __future__ import annotations
 import pprint
 import textwrap
 from collections.abc import Callable, Iterable, Mapping
+from importlib import resources
 from string import Template
 from typing import Any
 
 from driftwatch import __version__
-from driftwatch.report.plan_script import SCRIPT_HEAD, SCRIPT_TAIL
 from driftwatch.revert.steps import ManualItem, Plan, RevertStep, dumps
 
 FORMATS = ("text", "json", "python")
+# The fixed parts of the boto3 script: its head is a string.Template ($version,
+# $baseline, $current, $accounts); the steps go between head and tail.
+TEMPLATES = resources.files("driftwatch.report") / "templates"
 WIDTH = 88
 
 
@@ -161,7 +164,7 @@ def render_python(plan: Plan) -> str:
     """A standalone boto3 script that makes the plan's calls in order."""
     accounts = sorted({step.account_id for step in plan.steps})
     body = [
-        Template(SCRIPT_HEAD).substitute(
+        Template((TEMPLATES / "revert_head.py.tmpl").read_text()).substitute(
             version=__version__,
             baseline=plan.baseline.snapshot_id,
             current=plan.current.snapshot_id,
@@ -175,7 +178,7 @@ def render_python(plan: Plan) -> str:
     body.append("def recreations(run):")
     calls = [call for item in plan.manual for call in item.calls]
     body += list(_calls(calls)) or ["    pass"]
-    body.append(SCRIPT_TAIL)
+    body.append((TEMPLATES / "revert_tail.py.tmpl").read_text())
     return "\n".join(body)
 
 
