@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.awsrequest import AWSResponse
 
 from driftwatch.errors import ApplyError
 from driftwatch.revert.apply import Applier, ApplyOptions
@@ -228,3 +229,30 @@ def test_dry_run_check_changes_nothing(
 
     assert {o.status for o in checked.outcomes} == {"checked"}
     assert dumps_resources(helpers.snapshot(ec2, "after")) == before
+
+
+def test_a_revoke_that_aws_did_not_find_fails_the_step(
+    ec2: Any, small: Small, baseline: Snapshot, tmp_path: Path
+) -> None:
+    incidents.open_ingress(ec2, small, random.Random(3))
+    plan = helpers.plan_now(ec2, baseline)
+    reader = LiveReader(helpers.TARGET)
+    unknown = plan.steps[0].params.value["IpPermissions"]
+
+    def answer(params: dict[str, Any], **_: Any) -> Any:
+        # What EC2 answers when the rule to revoke is not there (any more); the
+        # DryRun check still goes to moto. ``params`` is the serialized request.
+        if params["body"].get("DryRun"):
+            return None
+        http = AWSResponse("https://ec2.amazonaws.com", 200, {}, None)
+        return (http, {"Return": True, "UnknownIpPermissions": unknown})
+
+    reader.client("us-east-1").meta.events.register(
+        "before-call.ec2.RevokeSecurityGroupIngress", answer
+    )
+    applier = Applier(plan, helpers.TARGET, helpers.OPTIONS, reader=reader)
+
+    report = applier.run(applier.check(), helpers.UndoLog.start(tmp_path, plan, "s"))
+
+    assert report.outcomes[0].status == "failed"
+    assert "did not find the permission" in report.outcomes[0].detail

@@ -211,3 +211,16 @@ def test_only_loopback_endpoints_are_taken_for_emulators() -> None:
     assert not is_loopback(None)
     assert dry_run_ignored("http://127.0.0.1:5000") == MOTO_IGNORES_DRY_RUN
     assert dry_run_ignored("https://ec2.us-east-1.amazonaws.com") == frozenset()
+
+
+def test_a_response_that_did_not_do_it_all_is_a_failure() -> None:
+    from driftwatch.revert.operations import response_problem
+
+    unknown = [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22}]
+    assert response_problem({"Return": True}) is None
+    assert response_problem({}) is None
+    assert response_problem({"Return": False}) == "the response says Return=false"
+    problem = response_problem({"Return": True, "UnknownIpPermissions": unknown})
+    assert problem is not None and "did not find the permission" in problem
+    unsuccessful = response_problem({"Unsuccessful": [{"ResourceId": "vpce-1"}]})
+    assert unsuccessful is not None and "vpce-1" in unsuccessful

@@ -688,3 +688,29 @@ def test_tags_are_restored_and_extras_removed_but_never_aws_ones(
             {"Resources": [small.vpc], "Tags": [{"Key": "owner", "Value": "eve"}]},
         ),
     ]
+
+
+def test_egress_rule_description_is_put_back(
+    ec2: Any, small: Small, tmp_path: Path
+) -> None:
+    def https(description: str) -> list[dict[str, Any]]:
+        source = {"CidrIp": "0.0.0.0/0", "Description": description}
+        return [
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [source]}
+        ]
+
+    ec2.update_security_group_rule_descriptions_egress(
+        GroupId=small.app_sg, IpPermissions=https("to the API")
+    )
+    baseline = helpers.snapshot(ec2, "baseline")
+    ec2.update_security_group_rule_descriptions_egress(
+        GroupId=small.app_sg, IpPermissions=https("anything")
+    )
+
+    step = helpers.only_step(_revert(ec2, baseline, tmp_path).plan)
+
+    assert step.operation == "update_security_group_rule_descriptions_egress"
+    assert step.params.value == {
+        "GroupId": small.app_sg,
+        "IpPermissions": https("to the API"),
+    }

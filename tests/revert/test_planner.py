@@ -286,3 +286,63 @@ def test_every_step_links_the_changes_it_undoes(
         s for s in plan.steps if s.operation == "replace_route_table_association"
     )
     assert len(association.change_ids) == 2
+
+
+def _resource(
+    resource_type: str, resource_id: str, raw: dict[str, Any]
+) -> snap.Resource:
+    properties, _ = registry.resource_type(resource_type).canonicalize(raw)
+    return snap.Resource(
+        "123456789012", "us-east-1", resource_type, resource_id, properties
+    )
+
+
+def test_route_propagation_is_turned_back_on_and_off() -> None:
+    # moto does not implement enable_vgw_route_propagation: the plan is checked here.
+    def table(vgws: list[str]) -> snap.Resource:
+        raw = {
+            "RouteTableId": "rtb-1",
+            "VpcId": "vpc-1",
+            "Routes": [],
+            "Associations": [],
+            "PropagatingVgws": [{"GatewayId": g} for g in vgws],
+        }
+        return _resource(registry.ROUTE_TABLE, "rtb-1", raw)
+
+    plan = _plan(_synthetic([table(["vgw-1"])]), _synthetic([table(["vgw-2"])]))
+
+    assert [(s.operation, s.params.value) for s in plan.steps] == [
+        (
+            "enable_vgw_route_propagation",
+            {"RouteTableId": "rtb-1", "GatewayId": "vgw-1"},
+        ),
+        (
+            "disable_vgw_route_propagation",
+            {"RouteTableId": "rtb-1", "GatewayId": "vgw-2"},
+        ),
+    ]
+
+
+def test_endpoint_private_dns_and_a_missing_policy_are_set_back() -> None:
+    # moto ignores PrivateDnsEnabled and ResetPolicy in modify_vpc_endpoint.
+    def endpoint(**fields: Any) -> snap.Resource:
+        raw = {
+            "VpcEndpointId": "vpce-1",
+            "VpcId": "vpc-1",
+            "ServiceName": "com.amazonaws.us-east-1.ec2",
+            "VpcEndpointType": "Interface",
+            **fields,
+        }
+        return _resource(registry.VPC_ENDPOINT, "vpce-1", raw)
+
+    before = endpoint(PrivateDnsEnabled=True)
+    after = endpoint(PrivateDnsEnabled=False, PolicyDocument='{"Statement": []}')
+
+    plan = _plan(_synthetic([before]), _synthetic([after]))
+
+    assert sorted(json.dumps(s.params.value, sort_keys=True) for s in plan.steps) == [
+        json.dumps(
+            {"PrivateDnsEnabled": True, "VpcEndpointId": "vpce-1"}, sort_keys=True
+        ),
+        json.dumps({"ResetPolicy": True, "VpcEndpointId": "vpce-1"}, sort_keys=True),
+    ]
