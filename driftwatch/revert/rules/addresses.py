@@ -117,6 +117,9 @@ def _associate(
     else:
         params["InstanceId"] = baseline["InstanceId"]
     # AllowReassociation moves the address in one call when it is held elsewhere.
+    # LIMITATION: two addresses swapped between two interfaces: moving the first
+    # back unseats the second, whose step then finds it unassociated and is
+    # refused as stale; re-plan and apply again to finish.
     params["AllowReassociation"] = moving
     where = baseline["NetworkInterfaceId"] or baseline["InstanceId"]
     return draft(
