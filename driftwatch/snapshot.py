@@ -32,6 +32,9 @@ from driftwatch.errors import InputError
 
 FORMAT = "driftwatch-snapshot"
 SCHEMA_VERSION = 1
+# The process umask, read once at import (reading it means setting it).
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 COVERAGE_STATUSES = frozenset(
     {"ok", "denied", "throttled", "not_enabled", "unsupported", "error"}
 )
@@ -377,11 +380,21 @@ def canonical_properties(resource: Resource) -> Mapping[str, Any]:
     return properties
 
 
+def _mode_for(path: Path) -> int:
+    """The mode the replaced file had, or what the umask gives a new file."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        return 0o666 & ~_UMASK
+
+
 def atomic_write(path: Path, content: bytes) -> None:
     """Write ``content`` to ``path``: readers see the old or the new file, whole."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        # mkstemp makes the file 0600; a baseline is for the team to read.
+        Path(temporary).chmod(_mode_for(path))
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
             stream.flush()

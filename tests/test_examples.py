@@ -12,6 +12,7 @@ import botocore.session
 import pytest
 
 from driftwatch import registry
+from driftwatch import snapshot as snap
 from driftwatch.drift import load_ignore
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -124,3 +125,12 @@ def test_the_systemd_units_verify_and_alert_on_failure(tmp_path: Path) -> None:
         if line.strip() and "is not executable" not in line
     ]  # fmt: skip
     assert problems == []
+
+
+def test_the_example_baseline_is_a_valid_approved_demo_baseline() -> None:
+    baseline = snap.load(EXAMPLES / "baseline-demo.json")
+
+    assert baseline.complete
+    assert baseline.regions == ("eu-west-1", "us-east-1")
+    counts = baseline.counts()
+    assert set(registry.TRACKED_TYPES) <= set(counts)

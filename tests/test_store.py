@@ -297,3 +297,17 @@ def _assert_whole(store: Store, *, snapshots: int, versions: int) -> None:
         assert loaded.sha256 == row["sha256"]
     latest = store.resolve("prod").snapshot.snapshot_id
     assert latest == baselines[-1]["snapshot_id"]
+
+
+def test_store_files_get_the_umask_mode_and_keep_the_mode_they_had(
+    store: Store, tmp_path: Path
+) -> None:
+    loaded = store_module.Loaded(make_snapshot("a"), "0" * 64, "test")
+    store.approve(loaded, "prod", approved_by="test")
+    baseline = store.root / "prod.json"
+    expected = 0o666 & ~snap._UMASK
+    assert baseline.stat().st_mode & 0o777 == expected
+
+    baseline.chmod(0o640)
+    store.approve(loaded, "prod", approved_by="test")
+    assert baseline.stat().st_mode & 0o777 == 0o640
