@@ -27,10 +27,10 @@ from typing import Any
 import graphviz
 
 from driftwatch.errors import DriftwatchError, UsageError
+from driftwatch.files import atomic_write
 from driftwatch.reach.graph import EstateGraph, node_id
 from driftwatch.reach.model import Exposure, ExposureReport, Shape
 from driftwatch.reach.rules import ALL
-from driftwatch.snapshot import atomic_write
 
 logger = logging.getLogger(__name__)
 

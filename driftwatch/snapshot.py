@@ -17,9 +17,7 @@ import gc
 import gzip
 import hashlib
 import json
-import os
 import secrets
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,12 +27,10 @@ from typing import Any
 
 from driftwatch import __version__, registry
 from driftwatch.errors import InputError
+from driftwatch.files import atomic_write
 
 FORMAT = "driftwatch-snapshot"
 SCHEMA_VERSION = 1
-# The process umask, read once at import (reading it means setting it).
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
 COVERAGE_STATUSES = frozenset(
     {"ok", "denied", "throttled", "not_enabled", "unsupported", "error"}
 )
@@ -378,31 +374,6 @@ def canonical_properties(resource: Resource) -> Mapping[str, Any]:
     entry = registry.resource_type(resource.resource_type)
     properties, _ = entry.canonicalize(resource.properties)
     return properties
-
-
-def _mode_for(path: Path) -> int:
-    """The mode the replaced file had, or what the umask gives a new file."""
-    try:
-        return path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        return 0o666 & ~_UMASK
-
-
-def atomic_write(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path``: readers see the old or the new file, whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        # mkstemp makes the file 0600; a baseline is for the team to read.
-        Path(temporary).chmod(_mode_for(path))
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def write(path: Path, snapshot: Snapshot) -> bytes:

@@ -34,6 +34,7 @@ from tinydb.storages import Storage
 
 from driftwatch import snapshot as snap
 from driftwatch.errors import InputError, RefNotFoundError, StoreError
+from driftwatch.files import atomic_write
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ class AtomicJSONStorage(Storage):
     def write(self, data: dict[str, Any]) -> None:
         """Replace the catalog in one rename."""
         content = json.dumps(data, sort_keys=True, indent=1).encode("utf-8")
-        snap.atomic_write(self.path, content + b"\n")
+        atomic_write(self.path, content + b"\n")
 
     def close(self) -> None:
         """Nothing is held open between operations."""
@@ -206,8 +207,8 @@ class Store:
             versions = [row["version"] for row in table.search(Query().name == name)]
             version = max(versions, default=0) + 1
             version_path = self.root / "versions" / name / f"{version}.json"
-            snap.atomic_write(version_path, content)
-            snap.atomic_write(self.root / f"{name}.json", content)
+            atomic_write(version_path, content)
+            atomic_write(self.root / f"{name}.json", content)
             table.insert(
                 {
                     "name": name,

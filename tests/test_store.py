@@ -13,7 +13,7 @@ from pathlib import Path
 import filelock
 import pytest
 
-from driftwatch import registry
+from driftwatch import files, registry
 from driftwatch import snapshot as snap
 from driftwatch import store as store_module
 from driftwatch.errors import InputError, RefNotFoundError, StoreError
@@ -305,7 +305,7 @@ def test_store_files_get_the_umask_mode_and_keep_the_mode_they_had(
     loaded = store_module.Loaded(make_snapshot("a"), "0" * 64, "test")
     store.approve(loaded, "prod", approved_by="test")
     baseline = store.root / "prod.json"
-    expected = 0o666 & ~snap._UMASK
+    expected = 0o666 & ~files._UMASK
     assert baseline.stat().st_mode & 0o777 == expected
 
     baseline.chmod(0o640)

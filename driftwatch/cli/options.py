@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from driftwatch.aws import AwsTarget
-from driftwatch.snapshot import atomic_write
+from driftwatch.files import atomic_write
 from driftwatch.store import Store, default_store
 
 F = TypeVar("F", bound=Callable[..., Any])

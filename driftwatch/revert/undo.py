@@ -23,11 +23,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from driftwatch.files import atomic_write
 from driftwatch.revert.parts import WHOLE, PartDiff, field_of
 from driftwatch.revert.rules import rules_for
 from driftwatch.revert.rules.base import Draft, FieldRule, RegionView
 from driftwatch.revert.steps import Plan, RevertStep, SnapshotRef
-from driftwatch.snapshot import atomic_write
 
 logger = logging.getLogger(__name__)
 
