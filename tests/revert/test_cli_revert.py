@@ -38,6 +38,23 @@ def _incidents(ec2: Any, net: Small) -> None:
     incidents.subnet_to_public_table(ec2, net, rng)
 
 
+def _cli_plan(cli: Cli, tmp_path: Path, aws: list[str]) -> Path:
+    """``revert --plan --baseline prod --format json`` to a file; its path."""
+    plan = tmp_path / "plan.json"
+    cli(
+        "revert",
+        "--plan",
+        "--baseline",
+        "prod",
+        "--format",
+        "json",
+        "--output",
+        str(plan),
+        *aws,
+    )
+    return plan
+
+
 def test_plan_then_apply_through_the_cli_restores_the_baseline(
     endpoint: str, estate_on_server: tuple[Any, Small], cli: Cli, tmp_path: Path
 ) -> None:
@@ -147,18 +164,7 @@ def test_apply_dry_run_writes_nothing(
     ec2, net = estate_on_server
     _incidents(ec2, net)
     aws = ["--endpoint-url", endpoint, "--region", "us-east-1"]
-    plan = tmp_path / "plan.json"
-    cli(
-        "revert",
-        "--plan",
-        "--baseline",
-        "prod",
-        "--format",
-        "json",
-        "--output",
-        str(plan),
-        *aws,
-    )
+    plan = _cli_plan(cli, tmp_path, aws)
 
     result = cli(
         "revert", "--apply", str(plan), "--dry-run", "--endpoint-url", endpoint
@@ -177,18 +183,7 @@ def test_apply_without_a_terminal_or_yes_refuses_in_one_sentence(
     ec2, net = estate_on_server
     _incidents(ec2, net)
     aws = ["--endpoint-url", endpoint, "--region", "us-east-1"]
-    plan = tmp_path / "plan.json"
-    cli(
-        "revert",
-        "--plan",
-        "--baseline",
-        "prod",
-        "--format",
-        "json",
-        "--output",
-        str(plan),
-        *aws,
-    )
+    plan = _cli_plan(cli, tmp_path, aws)
 
     result = cli("revert", "--apply", str(plan), "--endpoint-url", endpoint)
 
@@ -204,18 +199,7 @@ def test_stale_plan_exits_1_and_changes_nothing(
     ec2, net = estate_on_server
     incidents.route_to_igw(ec2, net, random.Random(1))
     aws = ["--endpoint-url", endpoint, "--region", "us-east-1"]
-    plan = tmp_path / "plan.json"
-    cli(
-        "revert",
-        "--plan",
-        "--baseline",
-        "prod",
-        "--format",
-        "json",
-        "--output",
-        str(plan),
-        *aws,
-    )
+    plan = _cli_plan(cli, tmp_path, aws)
     ec2.replace_route(
         RouteTableId=net.private_rt,
         DestinationCidrBlock="0.0.0.0/0",
